@@ -1,0 +1,106 @@
+"""Configuration classes, chosen by FEEDBACK_CONFIG (development, test, production)."""
+
+import json
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_json(name: str, default: dict) -> dict:
+    value = os.environ.get(name)
+    return json.loads(value) if value else dict(default)
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northshire Council")
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "SEND family feedback")
+    SEND_TEAM_EMAIL = os.environ.get("SEND_TEAM_EMAIL", "send.feedback@example.org")
+    SEND_TEAM_PHONE = os.environ.get("SEND_TEAM_PHONE", "01632 960000")
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "data.protection@example.org")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'feedback.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    WTF_CSRF_TIME_LIMIT = None  # a parent may leave the survey open for an afternoon
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # seconds: one working day for officers
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+
+    # GOV.UK Notify. Without an API key every message goes to the outbox instead.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TEMPLATE_IDS = _env_json("NOTIFY_TEMPLATE_IDS", {})
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
+    NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "10"))  # seconds per request
+    NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", "2950"))  # Notify allows 3,000
+    NOTIFY_WORKERS = int(os.environ.get("NOTIFY_WORKERS", "8"))
+
+    # Chasing rules (DESIGN section 6).
+    CHASE_TIMEZONE = "Europe/London"
+    CHASE_CIVIL_HOURS = (9, 19)  # local time, 09:00 to 19:00
+    CHASE_CIVIL_WEEKDAYS = (0, 1, 2, 3, 4, 5)  # Monday to Saturday
+    CHASE_MAX_EVENT_AGE_DAYS = int(os.environ.get("CHASE_MAX_EVENT_AGE_DAYS", "60"))
+    CHASE_REMINDER_DAYS = (7, 14)  # after the first message
+    CHASE_CALL_DAYS = 21  # after the first message
+    CHASE_CLOSE_DAYS = 42  # after the first message
+    CHASE_MAX_MESSAGES = 3
+    CHASE_MIN_GAP_HOURS = 24
+
+    FREE_TEXT_MAX = 2000  # characters per free-text answer
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the demo runs like production; set FLASK_DEBUG=1 to debug
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    PUBLIC_BASE_URL = "http://survey.test"
+    # Any call that escapes a test fails loudly instead of reaching Notify.
+    NOTIFY_BASE_URL = "http://you-forgot-to-mock-an-api-call-to"
+    NOTIFY_API_KEY = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with unsafe defaults."""
+        if not os.environ.get("SECRET_KEY") or os.environ["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+            raise RuntimeError("Production needs SECRET_KEY set to a long random value")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("Production needs DATABASE_URL (PostgreSQL)")
+
+
+CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    name = (name or os.environ.get("FEEDBACK_CONFIG") or "development").lower()
+    try:
+        config = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"FEEDBACK_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}") from None
+    if hasattr(config, "check"):
+        config.check()
+    return config

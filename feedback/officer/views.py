@@ -1,0 +1,1 @@
+from feedback.officer import officer_bp  # noqa: F401

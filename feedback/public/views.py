@@ -1,0 +1,1 @@
+from feedback.public import public_bp  # noqa: F401

@@ -1,0 +1,4 @@
+// Loaded as a module so the Content-Security-Policy needs no inline script.
+import { initAll } from './govuk-frontend.min.js'
+
+initAll()

@@ -1,0 +1,1 @@
+from feedback.survey import survey_bp  # noqa: F401

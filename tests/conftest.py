@@ -1,0 +1,50 @@
+"""Fixtures: an app per database. Every test that touches the database runs on SQLite and, when
+TEST_DATABASE_URL is set, on PostgreSQL too."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from feedback import clock, create_app
+from feedback.extensions import db
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _url(kind: str, tmp_path) -> str:
+    if kind == "sqlite":
+        # A file, not :memory:, so that threads and processes in concurrency tests share it.
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request, tmp_path):
+    return _url(request.param, tmp_path)
+
+
+@pytest.fixture
+def app(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    app = create_app("test")
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    clock.set_now(None)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
