@@ -15,6 +15,15 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def database_url(default: str) -> str:
+    """DATABASE_URL, read when the app is created (not at import), with the psycopg 3 driver for PostgreSQL."""
+    url = os.environ.get("DATABASE_URL") or default
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def _env_json(name: str, default: dict) -> dict:
     value = os.environ.get(name)
     return json.loads(value) if value else dict(default)
@@ -29,7 +38,7 @@ class Config:
     DPO_EMAIL = os.environ.get("DPO_EMAIL", "data.protection@example.org")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'feedback.db'}"
+    DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'instance' / 'feedback.db'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
     WTF_CSRF_TIME_LIMIT = None  # a parent may leave the survey open for an afternoon
@@ -70,7 +79,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
+    DEFAULT_DATABASE_URL = "sqlite://"
     SECRET_KEY = "test-secret-key"  # noqa: S105
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

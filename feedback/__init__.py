@@ -6,13 +6,15 @@ import secrets
 from flask import Flask, g, render_template, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from config import BASE_DIR, get_config
+from config import BASE_DIR, database_url, get_config
 from feedback.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", static_url_path="/assets", template_folder=None)
-    app.config.from_object(get_config(config_name))
+    config = get_config(config_name)
+    app.config.from_object(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(config.DEFAULT_DATABASE_URL)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     (BASE_DIR / "instance").mkdir(exist_ok=True)
 
@@ -137,8 +139,7 @@ def _register_security_headers(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from feedback import cli, cli_chase, cli_cohort
+    from feedback import cli, cli_chase, cli_cohort, cli_demo
 
-    cli.register(app)
-    cli_cohort.register(app)
-    cli_chase.register(app)
+    for module in (cli, cli_cohort, cli_chase, cli_demo):
+        module.register(app)

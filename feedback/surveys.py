@@ -7,7 +7,7 @@ comparable across versions that keep a key's meaning.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from feedback.clock import long_date
@@ -67,7 +67,6 @@ class Survey:
     consent_quote_label: str
     easy_read: bool = False
     open: bool = False  # True: anyone may answer, no invitation
-    error_messages: dict[str, str] = field(default_factory=dict)
 
     def heading_for(self, event_date: date) -> str:
         return self.event_heading.format(date=long_date(event_date))

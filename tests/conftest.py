@@ -48,3 +48,11 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def pytest_sessionstart(session):
+    # CI sets these so that PostgreSQL and browser tests can never be skipped silently.
+    if os.environ.get("REQUIRE_POSTGRES") and not os.environ.get("TEST_DATABASE_URL"):
+        raise pytest.UsageError("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
+    if os.environ.get("REQUIRE_BROWSER") and not os.path.exists("/usr/bin/chromium"):
+        raise pytest.UsageError("REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
