@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
 
 from feedback import clock, create_app
 from feedback.extensions import db
@@ -29,6 +30,13 @@ def db_url(request, tmp_path):
 def app(db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     app = create_app("test")
+
+    @app.before_request
+    def forget_cached_user():
+        # Tests keep one app context open across requests, so `g` would carry the previous
+        # request's user; in production every request has a fresh app context.
+        g.pop("_login_user", None)
+
     with app.app_context():
         db.session.remove()
         db.drop_all()

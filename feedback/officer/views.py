@@ -37,3 +37,4 @@ def dashboard():
 __all__ = ["auth"]
 from feedback.officer import outbox_views  # noqa
 from feedback.officer import import_views  # noqa
+from feedback.officer import calls_views  # noqa: E402,F401

@@ -1,0 +1,58 @@
+"""The call list: invitations due a phone call, and what officers record about each call."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from feedback.audit import record_audit
+from feedback.clock import now
+from feedback.extensions import db
+from feedback.models import CallOutcome, CallRecord, Invitation, InvitationStatus, User
+
+# Outcomes that take the family off the list; after "no answer" we try again.
+FINAL_OUTCOMES = {CallOutcome.DECLINED, CallOutcome.WRONG_NUMBER, CallOutcome.ANSWERED}
+OUTCOME_LABELS = {
+    CallOutcome.NO_ANSWER: "No answer",
+    CallOutcome.DECLINED: "Declined to answer",
+    CallOutcome.WRONG_NUMBER: "Wrong number",
+    CallOutcome.ANSWERED: "Answered on the phone",
+}
+
+
+def call_list_query() -> Select:
+    """Invitations waiting for a call, oldest first."""
+    attempts = select(func.count(CallRecord.id)).where(CallRecord.invitation_id == Invitation.id).scalar_subquery()
+    return (
+        select(Invitation, attempts.label("attempts"))
+        .options(joinedload(Invitation.contact), joinedload(Invitation.child))
+        .where(
+            Invitation.call_list_at.is_not(None),
+            Invitation.call_done_at.is_(None),
+            Invitation.status.not_in([InvitationStatus.RESPONDED, InvitationStatus.OPTED_OUT]),
+        )
+        .order_by(Invitation.call_list_at, Invitation.id)
+    )
+
+
+def on_call_list(invitation: Invitation) -> bool:
+    return (
+        invitation.call_list_at is not None
+        and invitation.call_done_at is None
+        and invitation.status not in (InvitationStatus.RESPONDED, InvitationStatus.OPTED_OUT)
+    )
+
+
+def record_call(invitation: Invitation, outcome: CallOutcome, note: str | None, user: User) -> CallRecord:
+    """Record one call; a final outcome takes the invitation off the list. The caller commits."""
+    moment = now()
+    call = CallRecord(
+        invitation=invitation, outcome=outcome, note=(note or "").strip() or None, user_id=user.id, created_at=moment
+    )
+    db.session.add(call)
+    if outcome in FINAL_OUTCOMES:
+        invitation.call_done_at = moment
+    if outcome == CallOutcome.WRONG_NUMBER and invitation.contact.mobile_failed_at is None:
+        invitation.contact.mobile_failed_at = moment
+    record_audit("call_recorded", "invitation", invitation.id, detail=outcome.value, user_id=user.id)
+    return call
