@@ -91,6 +91,10 @@ def _register_error_handlers(app: Flask) -> None:
             return {"status": status, "error": reason}, status
         return render_template(template), status
 
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page("errors/403.html", 403, "Forbidden")
+
     @app.errorhandler(404)
     def not_found(error):
         return page("errors/404.html", 404, "Not found")
