@@ -192,7 +192,9 @@ def record_receipt(body: object) -> ReceiptResult:
         log.info("receipt for unknown notification %s (reference %s) ignored", notify_id, reference)
         return ReceiptResult("unknown")
     if message.notify_id is None:
-        message.notify_id = notify_id
+        taken = db.session.scalar(select(Message.id).where(Message.notify_id == notify_id, Message.id != message.id))
+        if taken is None:  # else another row already holds it, and notify_id is unique
+            message.notify_id = notify_id
     elif message.notify_id != notify_id:
         # Two Notify notifications for one of our references: a message was sent twice.
         log.warning("receipt %s names message %s, which Notify knows as %s", notify_id, message.id, message.notify_id)
@@ -211,7 +213,9 @@ def record_receipt(body: object) -> ReceiptResult:
         # Also on a repeat: the address check is idempotent, and a first attempt may have lost a race.
         failed = _fail_channel(message, channel, body.get("to"), moment)
     db.session.commit()
-    log.info("receipt %s: message %s %s (%s)", notify_id, message.id, status.value, "applied" if changed else "no change")
+    log.info(
+        "receipt %s: message %s %s (%s)", notify_id, message.id, status.value, "applied" if changed else "no change"
+    )
     return ReceiptResult("updated" if changed or failed else "unchanged", message.id, message.status, failed)
 
 

@@ -19,8 +19,12 @@ NOW = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def callback_token(app):
-    app.config["NOTIFY_CALLBACK_TOKEN"] = TOKEN
+def callback_token(request):
+    """Tests that use the app get the callback token and a frozen clock; pure tests run once, without a database."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app").config["NOTIFY_CALLBACK_TOKEN"] = TOKEN
     with clock.frozen(NOW):
         yield
 
@@ -29,8 +33,14 @@ def auth(token: str = TOKEN) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def make_message(invitation: Invitation, channel: Channel = Channel.EMAIL, *, sequence: int = 1,
-                 status: MessageStatus = MessageStatus.SENT, notify_id: str | None = "auto") -> Message:
+def make_message(
+    invitation: Invitation,
+    channel: Channel = Channel.EMAIL,
+    *,
+    sequence: int = 1,
+    status: MessageStatus = MessageStatus.SENT,
+    notify_id: str | None = "auto",
+) -> Message:
     message = Message(
         invitation=invitation,
         sequence=sequence,
@@ -201,8 +211,12 @@ def test_in_flight_statuses_mean_sent(client, notify_status):
 
 
 def test_status_ranks_never_let_a_final_status_fall_back():
-    finals = [MessageStatus.DELIVERED, MessageStatus.PERMANENT_FAILURE, MessageStatus.TEMPORARY_FAILURE,
-              MessageStatus.TECHNICAL_FAILURE]
+    finals = [
+        MessageStatus.DELIVERED,
+        MessageStatus.PERMANENT_FAILURE,
+        MessageStatus.TEMPORARY_FAILURE,
+        MessageStatus.TECHNICAL_FAILURE,
+    ]
     for final in finals:
         assert status_rank(final) > status_rank(MessageStatus.SENT) > status_rank(MessageStatus.SENDING)
     assert status_rank(MessageStatus.PERMANENT_FAILURE) > status_rank(MessageStatus.DELIVERED)
@@ -284,8 +298,9 @@ def test_when_every_channel_has_failed_live_invitations_go_on_the_call_list(clie
     contact.email_failed_at = datetime(2026, 11, 3, tzinfo=UTC)
     invitation, _ = create_invitation(contact=contact, status=InvitationStatus.OPEN)
     other, _ = create_invitation("annual_review", contact=contact)  # pending
-    answered, _ = create_invitation("annual_review", event_date=datetime(2026, 1, 5).date(), contact=contact,
-                                    status=InvitationStatus.RESPONDED)
+    answered, _ = create_invitation(
+        "annual_review", event_date=datetime(2026, 1, 5).date(), contact=contact, status=InvitationStatus.RESPONDED
+    )
     message = make_message(invitation, Channel.SMS)
     post(client, receipt(message, "permanent-failure"))
     for live in (invitation, other):
@@ -308,8 +323,9 @@ def test_a_contact_with_only_an_email_is_undeliverable_after_it_fails(client):
 def test_an_invitation_already_on_the_call_list_keeps_its_reason(client):
     contact = create_contact(mobile=None)
     earlier = datetime(2026, 11, 1, tzinfo=UTC)
-    invitation, _ = create_invitation(contact=contact, status=InvitationStatus.OPEN, call_list_at=earlier,
-                                      call_reason="no_response")
+    invitation, _ = create_invitation(
+        contact=contact, status=InvitationStatus.OPEN, call_list_at=earlier, call_reason="no_response"
+    )
     post(client, receipt(make_message(invitation, Channel.EMAIL), "permanent-failure"))
     invitation = fresh(Invitation, invitation.id)
     assert (invitation.call_list_at, invitation.call_reason) == (earlier, "no_response")
@@ -355,3 +371,14 @@ def test_receipts_never_log_the_recipient(client, caplog):
     assert "private.parent" not in caplog.text
     assert "7700900777" not in caplog.text and "07700 900777" not in caplog.text
     assert db.session.scalar(select(func.count(Invitation.id)).where(Invitation.call_reason == "undeliverable")) == 1
+
+
+def test_a_notify_id_already_held_by_another_message_is_not_copied(client):
+    invitation, _ = create_invitation()
+    holder = make_message(invitation, sequence=1)
+    target = make_message(invitation, sequence=2, notify_id=None)
+    response = post(client, receipt(target, "delivered", id=holder.notify_id))
+    assert response.status_code == 200
+    target = fresh(Message, target.id)
+    assert target.status == MessageStatus.DELIVERED  # our reference names it
+    assert target.notify_id is None
