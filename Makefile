@@ -34,7 +34,7 @@ install: $(VENV)/.runtime ## Create .venv and install the runtime requirements
 .PHONY: run
 run: install ## Migrate the SQLite database, load demo data when empty, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
-	$(FLASK) demo --if-empty
+	$(FLASK) demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 .PHONY: test

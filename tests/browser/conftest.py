@@ -95,7 +95,14 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
-def assert_no_horizontal_scroll(page) -> None:
+def assert_no_horizontal_scroll(page, where: str = "") -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     client = page.evaluate("document.documentElement.clientWidth")
-    assert width <= client, f"page scrolls sideways: {width}px content in {client}px"
+    culprits = page.evaluate(
+        "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)"
+        ".slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"
+        " .concat([...document.querySelectorAll('.app-table-wrap')].map(e => 'wrap ' + e.getBoundingClientRect().width"
+        " + ' ' + getComputedStyle(e).overflowX))",
+        client,
+    )
+    assert width <= client, f"{culprits} {where or page.url} scrolls sideways: {width}px content in {client}px"

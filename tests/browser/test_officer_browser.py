@@ -1,0 +1,60 @@
+"""Officer pages in a real browser: sign in, each page passes axe-core, on a laptop and at 320 px."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from feedback.extensions import db
+from feedback.models import InvitationStatus, Message, MessageStatus
+from tests.browser.conftest import assert_no_horizontal_scroll, axe_violations
+from tests.factories import create_invitation, create_user
+from tests.test_survey_journey import full_answers
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a long enough password"
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/officer/sign-in")
+    assert axe_violations(page) == []
+    page.fill("input[name='email']", email)
+    page.fill("input[name='password']", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type='submit']").click()
+
+
+@pytest.mark.parametrize("width", [1200, 320])
+def test_officer_pages_pass_axe(live_server, browser, client, width):
+    create_user(email="olivia@example.org", password=PASSWORD)
+    sent = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    due, _ = create_invitation("new_plan", status=InvitationStatus.OPEN, first_sent_at=sent,
+                               call_list_at=sent + timedelta(days=21), call_reason="no_response")
+    answered, token = create_invitation("annual_review")
+    client.post(f"/s/{token}", data=full_answers("annual_review", went_well="Clear and kind."))
+    db.session.add(Message(invitation=due, sequence=1, channel="email", purpose="invite",
+                           status=MessageStatus.OUTBOX, body="Tell us about your new EHC plan"))
+    db.session.commit()
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, live_server, "olivia@example.org")
+    assert page.locator("h1").inner_text() == "Responses"
+    paths = ["/officer/", "/officer/call-list", f"/officer/call-list/{due.id}",
+             f"/officer/call-list/{due.id}/answers", "/officer/outbox", "/officer/replies", "/officer/import",
+             "/officer/sign-out"]
+    for path in paths:
+        page.goto(live_server + path)
+        assert page.locator("h1").count() == 1, path
+        assert axe_violations(page) == [], path
+        if width == 320:
+            assert_no_horizontal_scroll(page)
+
+    # Error states too: a call saved without an outcome.
+    page.goto(f"{live_server}/officer/call-list/{due.id}")
+    with page.expect_navigation():
+        page.locator("main form button[type='submit']").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    context.close()
