@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links printed and sent point at this server unless PUBLIC_BASE_URL says otherwise.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
 
