@@ -1,6 +1,5 @@
 """The family feedback platform: create_app() builds the Flask application."""
 
-import logging
 import secrets
 
 from flask import Flask, g, render_template, request
@@ -8,6 +7,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, database_url, get_config
 from feedback.extensions import csrf, db, limiter, login_manager, migrate
+from feedback.logging_setup import configure_logging
 
 
 def create_app(config_name: str | None = None) -> Flask:
@@ -15,7 +15,7 @@ def create_app(config_name: str | None = None) -> Flask:
     config = get_config(config_name)
     app.config.from_object(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(config.DEFAULT_DATABASE_URL)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     (BASE_DIR / "instance").mkdir(exist_ok=True)
 
     _init_templates(app)
