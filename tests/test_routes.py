@@ -47,7 +47,9 @@ def test_viewers_cannot_reach_officer_work(app, client):
             assert client.get(url).status_code == 403, url
 
 
-@pytest.mark.parametrize("path", ["/", "/accessibility", "/privacy", "/cookies", "/you-said-we-did", "/officer/sign-in"])
+@pytest.mark.parametrize(
+    "path", ["/", "/accessibility", "/privacy", "/cookies", "/you-said-we-did", "/officer/sign-in"]
+)
 def test_public_pages_have_one_h1_matching_the_title(client, path):
     html = client.get(path).get_data(as_text=True)
     h1s = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)

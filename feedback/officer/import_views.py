@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import SubmitField
 
-from feedback.cohort import COLUMNS, CohortError, import_csv
+from feedback.cohort import COLUMNS, CohortError, import_csv, plural
 from feedback.officer import officer_bp
 from feedback.officer.auth import add_nav_item, role_required
 
@@ -61,7 +61,7 @@ def import_cohort():
     except CohortError as error:
         rows = len({p.row for p in error.problems})
         form.file.errors.append(
-            f"The file has {_count(len(error.problems), 'problem')} in {_count(rows, 'row')}. "
+            f"The file has {plural(len(error.problems), 'problem')} in {plural(rows, 'row')}. "
             "Nothing has been imported: correct the file and upload it again"
         )
         return render_template(
@@ -69,10 +69,6 @@ def import_cohort():
         ), 422
     session["cohort_import"] = {"lines": result.summary_lines(context["max_age"]), "counts": result.counts()}
     return redirect(url_for("officer.import_cohort"))
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 @officer_bp.get("/import/example.csv")

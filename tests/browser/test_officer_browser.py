@@ -29,21 +29,41 @@ def sign_in(page, base: str, email: str) -> None:
 def test_officer_pages_pass_axe(live_server, browser, client, width):
     create_user(email="olivia@example.org", password=PASSWORD)
     sent = datetime(2026, 10, 1, 9, tzinfo=UTC)
-    due, _ = create_invitation("new_plan", status=InvitationStatus.OPEN, first_sent_at=sent,
-                               call_list_at=sent + timedelta(days=21), call_reason="no_response")
+    due, _ = create_invitation(
+        "new_plan",
+        status=InvitationStatus.OPEN,
+        first_sent_at=sent,
+        call_list_at=sent + timedelta(days=21),
+        call_reason="no_response",
+    )
     answered, token = create_invitation("annual_review")
     client.post(f"/s/{token}", data=full_answers("annual_review", went_well="Clear and kind."))
-    db.session.add(Message(invitation=due, sequence=1, channel="email", purpose="invite",
-                           status=MessageStatus.OUTBOX, body="Tell us about your new EHC plan"))
+    db.session.add(
+        Message(
+            invitation=due,
+            sequence=1,
+            channel="email",
+            purpose="invite",
+            status=MessageStatus.OUTBOX,
+            body="Tell us about your new EHC plan",
+        )
+    )
     db.session.commit()
 
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
     page = context.new_page()
     sign_in(page, live_server, "olivia@example.org")
     assert page.locator("h1").inner_text() == "Responses"
-    paths = ["/officer/", "/officer/call-list", f"/officer/call-list/{due.id}",
-             f"/officer/call-list/{due.id}/answers", "/officer/outbox", "/officer/replies", "/officer/import",
-             "/officer/sign-out"]
+    paths = [
+        "/officer/",
+        "/officer/call-list",
+        f"/officer/call-list/{due.id}",
+        f"/officer/call-list/{due.id}/answers",
+        "/officer/outbox",
+        "/officer/replies",
+        "/officer/import",
+        "/officer/sign-out",
+    ]
     for path in paths:
         page.goto(live_server + path)
         assert page.locator("h1").count() == 1, path
