@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from feedback import clock
 from feedback.audit import record_audit
-from feedback.cohort import CohortError, import_csv
+from feedback.cohort import CohortError, import_csv, plural
 from feedback.extensions import db
 from feedback.models import ApiToken
 from feedback.tokens import hash_token, new_api_token
@@ -30,7 +30,9 @@ def import_cohort(path: str) -> None:
         result = import_csv(data, source="cli")
     except CohortError as error:
         rows = len({p.row for p in error.problems})
-        click.echo(f"Nothing was imported: {len(error.problems)} problems in {rows} rows.", err=True)
+        click.echo(
+            f"Nothing was imported: {plural(len(error.problems), 'problem')} in {plural(rows, 'row')}.", err=True
+        )
         for problem in error.problems:
             click.echo(describe(problem), err=True)
         raise SystemExit(1) from None

@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from feedback.api import api_bp
 from feedback.api.auth import bearer_token_required
-from feedback.cohort import CohortError, import_records
+from feedback.cohort import CohortError, ImportConflict, import_records
 from feedback.extensions import limiter
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ def post_events():
         return error
     try:
         result = import_records(items, source=f"api token {g.api_token_id}")
+    except ImportConflict as conflict:
+        return _error(409, conflict.problems[0].reason)
     except CohortError as problems:
         errors = [{"item": p.row, "field": p.column or None, "reason": p.reason} for p in problems.problems]
         return {"status": 422, "error": "Nothing was imported: some events are not valid", "errors": errors}, 422
