@@ -70,6 +70,12 @@ class Config:
     CHASE_MAX_MESSAGES = 3
     CHASE_MIN_GAP_HOURS = 24
 
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # bytes: a 50,000-row import file is about 7 MB
+
+    CHASE_BATCH_SIZE = int(os.environ.get("CHASE_BATCH_SIZE", "100"))  # invitations claimed per transaction
+    CHASE_STALE_MINUTES = int(os.environ.get("CHASE_STALE_MINUTES", "10"))  # then ask Notify about an unsettled send
+    NOTIFY_BREAKER_FAILURES = int(os.environ.get("NOTIFY_BREAKER_FAILURES", "5"))  # failures in a row: stop calling
+
     FREE_TEXT_MAX = 2000  # characters per free-text answer
 
 

@@ -103,6 +103,10 @@ def _register_error_handlers(app: Flask) -> None:
     def method_not_allowed(error):
         return page("errors/404.html", 405, "Method not allowed")
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return page("errors/413.html", 413, "The request is too large")
+
     @app.errorhandler(429)
     def too_many(error):
         return page("errors/429.html", 429, "Too many requests: try again later")

@@ -12,6 +12,8 @@ from feedback.models import CallOutcome, CallRecord, Invitation, InvitationStatu
 
 # Outcomes that take the family off the list; after "no answer" we try again.
 FINAL_OUTCOMES = {CallOutcome.DECLINED, CallOutcome.WRONG_NUMBER, CallOutcome.ANSWERED}
+# Closed (42 days), answered and opted-out invitations leave the list.
+CALLABLE = (InvitationStatus.PENDING, InvitationStatus.OPEN)
 OUTCOME_LABELS = {
     CallOutcome.NO_ANSWER: "No answer",
     CallOutcome.DECLINED: "Declined to answer",
@@ -29,18 +31,14 @@ def call_list_query() -> Select:
         .where(
             Invitation.call_list_at.is_not(None),
             Invitation.call_done_at.is_(None),
-            Invitation.status.not_in([InvitationStatus.RESPONDED, InvitationStatus.OPTED_OUT]),
+            Invitation.status.in_(CALLABLE),
         )
         .order_by(Invitation.call_list_at, Invitation.id)
     )
 
 
 def on_call_list(invitation: Invitation) -> bool:
-    return (
-        invitation.call_list_at is not None
-        and invitation.call_done_at is None
-        and invitation.status not in (InvitationStatus.RESPONDED, InvitationStatus.OPTED_OUT)
-    )
+    return invitation.call_list_at is not None and invitation.call_done_at is None and invitation.status in CALLABLE
 
 
 def record_call(invitation: Invitation, outcome: CallOutcome, note: str | None, user: User) -> CallRecord:
