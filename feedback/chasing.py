@@ -219,9 +219,10 @@ def _next_message(
         return Decision(Action.WAIT, until=call_at, reason="every message sent")
     if not counted or anchor is None:
         purpose = "invite"
-        # An event recorded ahead of time is surveyed from its own day, never before.
-        event_start = datetime.combine(facts.event_date, time(0), rules.zone).astimezone(UTC)
-        due = max(facts.created_at, event_start)
+        # Due from the start of the event's own day (an event recorded ahead of time waits for it).
+        # Not from created_at: with the real clock now >= created_at anyway, and a back-filling or
+        # test run with an earlier --now must still see the invitation due on the event's day.
+        due = datetime.combine(facts.event_date, time(0), rules.zone).astimezone(UTC)
     else:
         step = len(counted) - 1
         if step >= len(rules.reminder_days):

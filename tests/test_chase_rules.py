@@ -186,6 +186,12 @@ def test_invitation_made_in_the_evening_goes_next_morning():
     assert decide(evening, at(MONDAY + timedelta(days=1), 9), RULES).action == Action.SEND
 
 
+def test_backfilling_run_before_the_import_still_sends_on_the_event_day():
+    imported_later = facts(created_at=at(MONDAY + timedelta(days=5), 14))
+    decision = decide(imported_later, at(MONDAY, 10), RULES)
+    assert decision.action == Action.SEND and decision.purpose == "invite"
+
+
 # ---------------------------------------------------------------- reminders and gaps
 
 
