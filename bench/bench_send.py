@@ -68,23 +68,13 @@ def fill(db, app, count: int) -> None:
     db.session.commit()
 
 
-def max_in_window(times: list[float], window: float = 60.0) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=3600, help="invitations due at once (default 3,600)")
     parser.add_argument("--latency", type=float, default=0.1, help="fake Notify's answer time in seconds")
     args = parser.parse_args()
 
-    from tests.fake_notify import FakeNotify
+    from tests.fake_notify import FakeNotify, max_in_window
 
     workdir = tempfile.mkdtemp(prefix="bench-send-")
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"

@@ -9,7 +9,6 @@ CHASE_MAX_EVENT_AGE_DAYS are recorded as expired so that reports count them but 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
@@ -29,8 +28,8 @@ from feedback.cohort_rows import (  # noqa: F401 - COLUMNS and validate_record a
     validate_record,
 )
 from feedback.extensions import db
+from feedback.invitations import link_identity
 from feedback.models import Child, Contact, ContactRole, Invitation, InvitationStatus
-from feedback.tokens import hash_token, survey_token
 
 ANALYZE_AFTER = 1000  # rows inserted into one table
 CHUNK = 2000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
@@ -286,16 +285,13 @@ def _insert_invitations(rows: list[EventRow], child_ids: dict, contacts: dict, r
         created = status is None
         if created:
             status = _initial_status(r.event_date, oldest, opted_out, result)
-            # Same token scheme as invitations.new_invitation, built as plain values for a bulk insert.
-            public_id = str(uuid.uuid4())
             fresh.append(
                 {
                     "child_id": child_id,
                     "contact_id": contact_id,
                     "survey_key": r.survey_key,
                     "event_date": r.event_date,
-                    "public_id": public_id,
-                    "token_hash": hash_token(survey_token(secret, public_id)),
+                    **link_identity(secret),
                     "status": status,
                 }
             )

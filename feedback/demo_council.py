@@ -24,8 +24,8 @@ from feedback.demo_data import (
     RESPONSE_FACTOR,
 )
 from feedback.demo_timeline import CLOSE_DAYS, civil_slot, rng_uuid, simulate
+from feedback.invitations import link_identity
 from feedback.phones import normalise_uk_mobile
-from feedback.tokens import hash_token, survey_token
 
 REF_PREFIX = "DEMO-"  # marks demo children, so a real database is never mistaken for the demo
 LINK_SURVEYS = ("new_plan", "annual_review", "annual_review_young_person")
@@ -225,15 +225,13 @@ class Council:
         return f"{local}@example.org"
 
     def _new_invitation(self, child: int, contact: dict, survey_key: str, event_date: date) -> dict:
-        public_id = rng_uuid(self.rng)
         invitation = {
             "_index": len(self.invitations),
             "_child": child,
             "_contact": contact["_index"],
             "survey_key": survey_key,
             "event_date": event_date,
-            "public_id": public_id,
-            "token_hash": hash_token(survey_token(self.secret_key, public_id)),
+            **link_identity(self.secret_key, rng_uuid(self.rng)),
             "status": "pending",
             "first_sent_at": None,
             "closes_at": None,

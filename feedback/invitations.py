@@ -26,21 +26,24 @@ def stop_link(invitation: Invitation) -> str:
     return f"{survey_link(invitation)}/stop"
 
 
+def link_identity(secret_key: str, public_id: str | None = None) -> dict[str, str]:
+    """The public id and token hash of a new invitation (for bulk inserts as well as new_invitation)."""
+    public_id = public_id or str(uuid.uuid4())
+    return {"public_id": public_id, "token_hash": hash_token(survey_token(secret_key, public_id))}
+
+
 def new_invitation(child: Child, contact: Contact, survey_key: str, event_date: date, **fields) -> Invitation:
     """A new invitation with its token hash set; the caller adds and commits it."""
     if survey_key not in SURVEYS:
         raise ValueError(f"unknown survey {survey_key!r}")
-    public_id = str(uuid.uuid4())
-    invitation = Invitation(
+    return Invitation(
         child=child,
         contact=contact,
         survey_key=survey_key,
         event_date=event_date,
-        public_id=public_id,
-        token_hash=hash_token(survey_token(current_app.config["SECRET_KEY"], public_id)),
+        **link_identity(current_app.config["SECRET_KEY"]),
         **fields,
     )
-    return invitation
 
 
 def find_by_token(token: str) -> Invitation | None:

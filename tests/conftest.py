@@ -58,6 +58,18 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def notify_callback_token(request):
+    """Sets NOTIFY_CALLBACK_TOKEN and freezes the clock for tests that use the app; pure tests run once."""
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    token = request.module.TOKEN
+    request.getfixturevalue("app").config["NOTIFY_CALLBACK_TOKEN"] = token
+    with clock.frozen(request.module.NOW):
+        yield token
+
+
 def pytest_sessionstart(session):
     # CI sets these so that PostgreSQL and browser tests can never be skipped silently.
     if os.environ.get("REQUIRE_POSTGRES") and not os.environ.get("TEST_DATABASE_URL"):

@@ -19,14 +19,8 @@ NOW = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def callback_token(request):
-    """Tests that use the app get the callback token and a frozen clock; pure tests run once, without a database."""
-    if "app" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("app").config["NOTIFY_CALLBACK_TOKEN"] = TOKEN
-    with clock.frozen(NOW):
-        yield
+def callback_token(notify_callback_token):
+    return notify_callback_token
 
 
 def auth(token: str = TOKEN) -> dict:

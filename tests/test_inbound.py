@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from feedback import clock
 from feedback.extensions import db
 from feedback.models import (
     AuditEvent,
@@ -29,14 +28,8 @@ SHARED_MOBILE = "+447700900123"
 
 
 @pytest.fixture(autouse=True)
-def callback_token(request):
-    """Tests that use the app get the callback token and a frozen clock; pure tests run once, without a database."""
-    if "app" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("app").config["NOTIFY_CALLBACK_TOKEN"] = TOKEN
-    with clock.frozen(NOW):
-        yield
+def callback_token(notify_callback_token):
+    return notify_callback_token
 
 
 def inbound(message: str, source: str = "447700900123", **fields) -> dict:
