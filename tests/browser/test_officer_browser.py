@@ -77,4 +77,23 @@ def test_officer_pages_pass_axe(live_server, browser, client, width):
         page.locator("main form button[type='submit']").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
+
+    # An import with a bad row: every problem listed, accessibly; then a good file.
+    header = "child_ref,event,event_date,ethnicity,contact_role,contact_name,contact_email,contact_mobile\n"
+    for body, expected in (
+        (header + "B1,new_plan,2026-11-02,XXXX,parent_carer,Sam Example,sam@example.org,\n", "is not a DfE school census ethnicity code"),
+        (header + "B1,new_plan,2026-11-02,WSCO,parent_carer,Sam Example,sam@example.org,\n", "Invitations"),
+    ):
+        page.goto(f"{live_server}/officer/import")
+        page.set_input_files(
+            "input[type='file']", files=[{"name": "events.csv", "mimeType": "text/csv", "buffer": body.encode()}]
+        )
+        with page.expect_navigation():
+            page.locator("main form button[type='submit']").click()
+        text = page.locator("main").inner_text()
+        assert expected in text
+        assert ("There is a problem" in text) == (expected != "Invitations")
+        assert axe_violations(page) == []
+        if width == 320:
+            assert_no_horizontal_scroll(page)
     context.close()
