@@ -47,6 +47,10 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # seconds: one working day for officers
 
+    # How many proxies (load balancer, ingress) sit in front of the app: their X-Forwarded-* headers are
+    # trusted so rate limits and the audit log see the family's or officer's address, not the proxy's.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 

@@ -16,6 +16,11 @@ def create_app(config_name: str | None = None) -> Flask:
     app.config.from_object(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(config.DEFAULT_DATABASE_URL)
     configure_logging()
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     (BASE_DIR / "instance").mkdir(exist_ok=True)
 
     _init_templates(app)

@@ -40,3 +40,23 @@ def test_database_url_uses_psycopg3_and_overrides_default(monkeypatch):
     assert database_url("sqlite://") == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert database_url("sqlite://") == "postgresql+psycopg://u@h/db"
+
+
+def test_behind_a_proxy_the_forwarded_address_is_used(monkeypatch, tmp_path):
+    from flask import request
+
+    from feedback import create_app
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    import config
+
+    monkeypatch.setattr(config.TestConfig, "PROXY_COUNT", 1)
+    app = create_app("test")
+    client = app.test_client()
+
+    @app.get("/_ip")
+    def ip():
+        return request.remote_addr
+
+    reply = client.get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert reply.get_data(as_text=True) == "203.0.113.9"

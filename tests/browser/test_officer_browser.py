@@ -81,7 +81,10 @@ def test_officer_pages_pass_axe(live_server, browser, client, width):
     # An import with a bad row: every problem listed, accessibly; then a good file.
     header = "child_ref,event,event_date,ethnicity,contact_role,contact_name,contact_email,contact_mobile\n"
     for body, expected in (
-        (header + "B1,new_plan,2026-11-02,XXXX,parent_carer,Sam Example,sam@example.org,\n", "is not a DfE school census ethnicity code"),
+        (
+            header + "B1,new_plan,2026-11-02,XXXX,parent_carer,Sam Example,sam@example.org,\n",
+            "is not a DfE school census",
+        ),
         (header + "B1,new_plan,2026-11-02,WSCO,parent_carer,Sam Example,sam@example.org,\n", "Invitations"),
     ):
         page.goto(f"{live_server}/officer/import")
