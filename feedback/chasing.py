@@ -246,10 +246,3 @@ def _choose_channel(purpose: str, usable: tuple[str, ...], counted: list[Message
         return usable[0]  # email first when there is a usable address
     first_channel = counted[0].channel
     return SMS if first_channel == EMAIL else EMAIL
-
-
-def run_chase(now: datetime | None = None, dry_run: bool = False):
-    """Run the chase (see feedback.sending.run_chase); kept here so callers find it beside the rules."""
-    from feedback.sending import run_chase as _run_chase
-
-    return _run_chase(now=now, dry_run=dry_run)

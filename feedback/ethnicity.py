@@ -132,8 +132,6 @@ EXTENDED_CODES: dict[str, tuple[str, str]] = {
     "OOEG": ("Other ethnic group", "OOTH"),
 }
 
-WHITE_BRITISH = "WBRI"
-UNKNOWN_CODES = frozenset({"REFU", "NOBT"})
 
 # Major groups in report order: key -> label.
 GROUPS: dict[str, str] = {
@@ -169,11 +167,6 @@ def main_code(raw: str | None) -> str | None:
         raise ValueError(code) from None
 
 
-def is_known_code(raw: str | None) -> bool:
-    """True for a main or extended code (any case)."""
-    return (raw or "").strip().upper() in _LOOKUP
-
-
 def label(code: str | None) -> str:
     """'AIND' -> 'Indian'; extended codes give their own label; None -> 'Not known'."""
     if not code:
@@ -188,13 +181,6 @@ def major_group(code: str | None) -> str:
     if not code:
         return "unknown"
     return MAJOR_GROUP.get(_LOOKUP.get(code.upper(), ""), "unknown")
-
-
-def is_minority(code: str | None) -> bool | None:
-    """Ethnic minority in the ONS sense (not White British); None when unknown or refused."""
-    if not code or major_group(code) == "unknown":
-        return None
-    return _LOOKUP.get(code.upper()) != WHITE_BRITISH
 
 
 def major_group_case(column):
