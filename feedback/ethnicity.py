@@ -133,6 +133,8 @@ EXTENDED_CODES: dict[str, tuple[str, str]] = {
 }
 
 
+WHITE_BRITISH = "WBRI"
+
 # Major groups in report order: key -> label.
 GROUPS: dict[str, str] = {
     "white": "White",
@@ -181,6 +183,13 @@ def major_group(code: str | None) -> str:
     if not code:
         return "unknown"
     return MAJOR_GROUP.get(_LOOKUP.get(code.upper(), ""), "unknown")
+
+
+def is_minority(code: str | None) -> bool | None:
+    """Ethnic minority in the ONS sense (not White British); None when unknown or refused."""
+    if not code or major_group(code) == "unknown":
+        return None
+    return _LOOKUP.get(code.upper()) != WHITE_BRITISH
 
 
 def major_group_case(column):
