@@ -61,7 +61,7 @@ def time_dictreader(data: bytes) -> float:
 def time_imports(url: str, data: bytes) -> tuple[float, float, object, object]:
     os.environ["DATABASE_URL"] = url
     from feedback import clock, create_app
-    from feedback.cohort import import_csv
+    from feedback.cohort.importer import import_csv
     from feedback.extensions import db
 
     app = create_app("test")

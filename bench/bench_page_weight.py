@@ -31,9 +31,9 @@ def main() -> int:
 def _measure() -> int:
     from feedback import create_app
     from feedback.extensions import db
-    from feedback.invitations import new_invitation, token_for
     from feedback.models import Child, Contact, ContactRole
-    from feedback.surveys import SURVEYS
+    from feedback.surveys.definitions import SURVEYS
+    from feedback.surveys.invitations import new_invitation, token_for
 
     app = create_app("test")
     worst = 0

@@ -79,9 +79,9 @@ def main() -> int:
     workdir = tempfile.mkdtemp(prefix="bench-send-")
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
     from feedback import clock, create_app
+    from feedback.chasing.runner import run_chase
     from feedback.extensions import db
     from feedback.models import Message, MessageStatus
-    from feedback.sending import run_chase
 
     fake = FakeNotify(latency=args.latency).start()
     app = create_app("development")

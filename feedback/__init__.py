@@ -35,7 +35,7 @@ def create_app(config_name: str | None = None) -> Flask:
 def _init_templates(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from feedback import views_helpers
+    from feedback.web import templating
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -51,7 +51,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
-    views_helpers.register(app)
+    templating.register(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -73,10 +73,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from feedback.api import api_bp, notify_bp
-    from feedback.officer import officer_bp
-    from feedback.public import public_bp
-    from feedback.survey import survey_bp
+    from feedback.web.api import api_bp, notify_bp
+    from feedback.web.officer import officer_bp
+    from feedback.web.public import public_bp
+    from feedback.web.survey import survey_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(survey_bp, url_prefix="/s")
@@ -152,7 +152,6 @@ def _register_security_headers(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from feedback import cli, cli_chase, cli_cohort, cli_demo
+    from feedback import cli
 
-    for module in (cli, cli_cohort, cli_chase, cli_demo):
-        module.register(app)
+    cli.register(app)

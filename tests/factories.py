@@ -6,9 +6,9 @@ import itertools
 from datetime import date
 
 from feedback.extensions import db
-from feedback.invitations import new_invitation, token_for
 from feedback.models import Child, Contact, ContactRole, Invitation, Role, User
 from feedback.passwords import hash_password
+from feedback.surveys.invitations import new_invitation, token_for
 
 _seq = itertools.count(1)
 

@@ -10,7 +10,7 @@ from feedback.extensions import db
 from feedback.models import InvitationStatus, Message, MessageStatus
 from tests.browser.conftest import assert_no_horizontal_scroll, axe_violations
 from tests.factories import create_invitation, create_user
-from tests.test_survey_journey import full_answers
+from tests.surveys.test_journey import full_answers
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long enough password"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from feedback.extensions import db
 from feedback.models import InvitationStatus, Response
-from feedback.surveys import SURVEYS
+from feedback.surveys.definitions import SURVEYS
 from tests.browser.conftest import assert_no_horizontal_scroll, axe_violations
 from tests.factories import create_invitation
 

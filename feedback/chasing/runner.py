@@ -1,0 +1,421 @@
+"""The chase runner: claims live invitations, asks feedback.chasing.rules what to do, sends at most once.
+
+At most once: a message row (our uuid reference, status QUEUED) is committed before Notify is
+called, then marked SENDING (a lease) and handed to a worker thread; the main thread writes the
+outcome: SENT with Notify's id, REJECTED (400: that channel fails, the next message takes the other),
+or UNKNOWN (429, 5xx, timeout: Notify may or may not have it). A later run that finds a message
+UNKNOWN, or QUEUED/SENDING older than CHASE_STALE_MINUTES (a crashed run), asks Notify by reference
+and sends only when Notify has nothing.
+
+Several runs at once: on PostgreSQL each batch of invitations is claimed with SELECT ... FOR UPDATE
+SKIP LOCKED, so two runs decide about different invitations; a decision sees every message
+committed before its lock was taken, and (invitation, sequence) is unique besides. SQLite has no
+row locks, so a run holds an OS file lock beside the database file and a second run exits cleanly
+(see run_lock). Only the main thread touches the database; worker threads make HTTP calls only.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from feedback import clock
+from feedback.chasing.guards import Breaker, ChaseReport, run_lock, shared_limiter
+from feedback.chasing.receipts import NOTIFY_STATUSES
+from feedback.chasing.rules import Action, ChaseRules, Decision, add_days, closes_at_for, decide
+from feedback.chasing.store import OURS, fail_channel, invitation_facts, mark_invitation_sent, settle
+from feedback.extensions import db
+from feedback.models import Invitation, InvitationStatus, Message, MessageStatus
+from feedback.notify.service import ErrorKind, NotifyError, NotifyService, personalisation_for
+
+log = logging.getLogger(__name__)
+
+LIVE = (InvitationStatus.PENDING, InvitationStatus.OPEN)
+CLOSING = {  # decision -> the invitation's new status and the report's counter
+    Action.CLOSE: (InvitationStatus.CLOSED, "closed"),
+    Action.EXPIRE: (InvitationStatus.EXPIRED, "expired"),
+    Action.OPT_OUT: (InvitationStatus.OPTED_OUT, "opted_out"),
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One Notify call for the worker threads: everything they need, no database objects."""
+
+    message_id: int
+    invitation_id: int
+    contact_id: int
+    channel: str
+    purpose: str
+    reference: str
+    to: str
+    personalisation: dict
+    lookup_first: bool = False  # a recovery: ask Notify by reference before sending
+    on_absent: str = "send"  # recovery when Notify has nothing: send | requeue | cancel
+    attempted_at: datetime | None = None  # recovery: when the earlier attempt was made
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # sent | found | absent | rejected | unknown | auth | skipped
+    notify_id: str | None = None
+    notify_status: str | None = None
+    body: str | None = None
+    error: str | None = None
+
+
+def run_chase(now: datetime | None = None, dry_run: bool = False) -> ChaseReport:
+    """Apply the chase rules to every live invitation at `now` (default clock.now()); needs an app context."""
+    run_now = clock.as_utc(now) if now is not None else clock.now()
+    report = ChaseReport(now=run_now, dry_run=dry_run)
+    service = NotifyService.from_config(current_app.config)  # raises NotifyConfigError on a bad set-up
+    report.outbox = service.outbox
+    with run_lock(db.engine, dry_run) as acquired:
+        if not acquired:
+            report.skipped = "another chase run is working on this database"
+            log.info("chase at %s skipped: another run holds the lock", run_now.isoformat())
+            return report
+        _ChaseRun(run_now, dry_run, service, report, current_app.config).run()
+    log.info("chase at %s: %s", run_now.isoformat(), report.summary())
+    return report
+
+
+class _ChaseRun:
+    def __init__(self, now: datetime, dry_run: bool, service: NotifyService, report: ChaseReport, config):
+        self.now = now
+        self.dry_run = dry_run
+        self.service = service
+        self.report = report
+        self.rules = ChaseRules.from_config(config)
+        self.batch_size = int(config.get("CHASE_BATCH_SIZE", 100))
+        self.stale = timedelta(minutes=float(config.get("CHASE_STALE_MINUTES", 10)))
+        self.workers = max(1, int(config.get("NOTIFY_WORKERS", 8)))
+        self.limiter = None if service.outbox else shared_limiter(service.api_key, config["NOTIFY_RATE_PER_MINUTE"])
+        self.breaker = Breaker(threshold=int(config.get("NOTIFY_BREAKER_FAILURES", 5)))
+        self.pool: ThreadPoolExecutor | None = None
+        self.rejected_invitations: set[int] = set()
+
+    def run(self) -> None:
+        if self.dry_run:
+            self.report.to_recover = len(self._recoverable_ids(0, None))
+            self._pump(self._claim_invitations)
+            return
+        self.pool = None if self.service.outbox else ThreadPoolExecutor(self.workers, thread_name_prefix="notify")
+        try:
+            self._pump(self._claim_recoveries)
+            self._pump(self._claim_invitations)
+            for _ in range(2):  # a 400 fails one channel: the other may take the message in this same run
+                if not self.rejected_invitations or self.breaker.open:
+                    break
+                only, self.rejected_invitations = sorted(self.rejected_invitations), set()
+                self._pump(lambda cursor, only=only: self._claim_invitations(cursor, only))
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+            self.report.stopped = self.breaker.reason
+
+    # ------------------------------------------------------------ the pipeline
+
+    def _pump(self, claim) -> None:
+        """Claim batches while the workers send the previous one; write outcomes as they come back."""
+        inflight: dict = {}
+        cursor, exhausted = 0, False
+        while True:
+            if not exhausted and len(inflight) < self.batch_size:
+                jobs, cursor, exhausted = claim(cursor)
+                if self.pool is None:
+                    if jobs:
+                        self._record([(job, self._work(job)) for job in jobs])
+                    continue
+                for job in jobs:
+                    inflight[self.pool.submit(self._work, job)] = job
+            if not inflight:
+                if exhausted:
+                    return
+                continue
+            done, _ = wait(list(inflight), timeout=0.25)
+            if done:
+                self._record([(inflight.pop(future), future.result()) for future in done])
+
+    def _work(self, job: Job) -> Outcome:
+        """In a worker thread: at most one lookup and one send, each through the rate limiter."""
+        if job.lookup_first:
+            outcome = self._lookup(job)
+            if outcome is not None:
+                return outcome
+        if self.breaker.open:
+            return Outcome("skipped")
+        self._acquire()
+        send = self.service.send_email if job.channel == "email" else self.service.send_sms
+        try:
+            result = send(to=job.to, purpose=job.purpose, personalisation=job.personalisation, reference=job.reference)
+        except NotifyError as error:
+            self.breaker.failure(error.kind)
+            kind = {ErrorKind.REJECTED: "rejected", ErrorKind.AUTH: "auth"}.get(error.kind, "unknown")
+            return Outcome(kind, error=error.summary)
+        self.breaker.success()
+        return Outcome("sent", result.notify_id, body=result.body)
+
+    def _lookup(self, job: Job) -> Outcome | None:
+        """Ask Notify by reference. None: Notify has nothing and the job may send."""
+        if self.breaker.open:
+            return Outcome("skipped")
+        self._acquire()
+        try:
+            found = self.service.find_by_reference(job.reference)
+        except NotifyError as error:
+            self.breaker.failure(error.kind)
+            return Outcome("auth" if error.kind == ErrorKind.AUTH else "unknown", error=error.summary)
+        self.breaker.success()
+        if found is not None:
+            return Outcome("found", found.notify_id, found.status)
+        return None if job.on_absent == "send" else Outcome("absent")
+
+    def _acquire(self) -> None:
+        if self.limiter is not None:
+            self.limiter.acquire()
+
+    # ------------------------------------------------------------ claiming
+
+    def _locked_invitations(self, condition, limit: int | None) -> list[Invitation]:
+        query = (
+            select(Invitation)
+            .where(condition)
+            .order_by(Invitation.id)
+            .options(
+                selectinload(Invitation.messages), selectinload(Invitation.contact), selectinload(Invitation.child)
+            )
+            .execution_options(populate_existing=True)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        if not self.dry_run:
+            query = query.with_for_update(skip_locked=True, of=Invitation)
+        return list(db.session.scalars(query))
+
+    def _claim_invitations(self, cursor: int, only: list[int] | None = None) -> tuple[list[Job], int, bool]:
+        condition = Invitation.status.in_(LIVE) & (Invitation.id > cursor)
+        if only is not None:
+            condition = condition & Invitation.id.in_(only)
+        invitations = self._locked_invitations(condition, self.batch_size)
+        if not invitations:
+            db.session.rollback()
+            return [], cursor, True
+        created: list[Message] = []
+        for invitation in invitations:
+            decision = decide(invitation_facts(invitation), self.now, self.rules)
+            message = self._apply(invitation, decision)
+            if message is not None:
+                created.append(message)
+        if self.dry_run:
+            db.session.rollback()
+            return [], invitations[-1].id, False
+        return self._commit_and_lease(created, lambda m: self._job(m.invitation, m)), invitations[-1].id, False
+
+    def _recoverable_ids(self, cursor: int, limit: int | None) -> list[tuple[int, int]]:
+        stale_before = clock.now() - self.stale
+        query = (
+            select(Message.id, Message.invitation_id)
+            .where(
+                Message.status.in_(OURS),
+                func.coalesce(Message.status_at, Message.created_at) < stale_before,
+                Message.id > cursor,
+            )
+            .order_by(Message.id)
+        )
+        return [tuple(row) for row in db.session.execute(query.limit(limit) if limit else query)]
+
+    def _claim_recoveries(self, cursor: int) -> tuple[list[Job], int, bool]:
+        if self.breaker.open:
+            return [], cursor, True
+        candidates = self._recoverable_ids(cursor, self.batch_size)
+        if not candidates:
+            db.session.rollback()
+            return [], cursor, True
+        wanted = {message_id for message_id, _ in candidates}
+        stale_before = clock.now() - self.stale
+        invitations = self._locked_invitations(Invitation.id.in_({i for _, i in candidates}), None)
+        messages = [
+            m
+            for invitation in invitations
+            for m in invitation.messages
+            if m.id in wanted and m.status in OURS and (m.status_at or m.created_at) < stale_before
+        ]
+        plans = {m.id: self._recovery_plan(m) for m in messages}
+        jobs = self._commit_and_lease(messages, lambda m: plans[m.id], queued_first=False)
+        return jobs, candidates[-1][0], False
+
+    def _recovery_plan(self, message: Message) -> Job:
+        invitation = message.invitation
+        others = invitation_facts(invitation, without=message.id)
+        decision = decide(others, self.now, self.rules)
+        if decision.action == Action.SEND and decision.channel == message.channel:
+            on_absent = "send"
+        elif decision.action == Action.WAIT and decision.purpose is not None:
+            on_absent = "requeue"  # still wanted, not yet (outside civil hours)
+        else:
+            on_absent = "cancel"
+        attempted = message.sent_at or message.status_at or message.created_at
+        return self._job(invitation, message, lookup_first=True, on_absent=on_absent, attempted_at=attempted)
+
+    def _commit_and_lease(self, messages: list[Message], make_job, *, queued_first: bool = True) -> list[Job]:
+        """Commit the decisions (new rows QUEUED first), then lease the messages (SENDING), build the jobs.
+
+        A recovery leases in the same transaction that holds its invitations' row locks: committing
+        before the lease would let another run take the same stale message in between.
+        """
+        try:
+            db.session.flush()
+            jobs = {m.id: make_job(m) for m in messages}
+            if queued_first:
+                db.session.commit()
+        except IntegrityError:
+            # Another run created the same (invitation, sequence) first: nothing of this batch is lost,
+            # its invitations are decided again next run.
+            db.session.rollback()
+            log.warning("chase batch lost a race on a message sequence; left for the next run")
+            self.report.errors.append("a batch lost a race with another chase run")
+            return []
+        leased: set[int] = set()
+        if jobs:
+            db.session.execute(
+                update(Message)
+                .where(Message.id.in_(jobs), Message.status.in_(OURS))
+                .values(status=MessageStatus.SENDING, status_at=clock.now(), attempts=Message.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            # An opt-out between the two commits cancels a QUEUED row: it is then not sent.
+            leased_ids = select(Message.id).where(Message.id.in_(jobs), Message.status == MessageStatus.SENDING)
+            leased = set(db.session.scalars(leased_ids))
+        db.session.commit()
+        return [job for message_id, job in jobs.items() if message_id in leased]
+
+    def _job(self, invitation: Invitation, message: Message, **extra) -> Job:
+        contact = invitation.contact
+        closes_at = invitation.closes_at or closes_at_for(self.now, self.rules)
+        return Job(
+            message_id=message.id,
+            invitation_id=invitation.id,
+            contact_id=contact.id,
+            channel=str(message.channel),
+            purpose=message.purpose,
+            reference=message.reference,
+            to=(contact.email if message.channel == "email" else contact.mobile) or "",
+            personalisation=personalisation_for(invitation, closes_at=closes_at),
+            **extra,
+        )
+
+    # ------------------------------------------------------------ decisions
+
+    def _apply(self, invitation: Invitation, decision: Decision) -> Message | None:
+        report = self.report
+        if decision.action == Action.SEND:
+            if self.dry_run:
+                report.count_send(decision.channel, decision.purpose)
+                return None
+            if self.breaker.open:  # Notify is failing: the message waits for the next run
+                report.deferred += 1
+                return None
+            return self._new_message(invitation, decision)
+        if decision.action == Action.CALL_LIST:
+            report.call_list[decision.reason] += 1
+            if not self.dry_run:
+                invitation.call_list_at = self.now
+                invitation.call_reason = decision.reason
+                if decision.reason == "undeliverable" and invitation.closes_at is None:
+                    invitation.closes_at = add_days(self.now, self.rules.close_days - self.rules.call_days, self.rules)
+        elif decision.action in CLOSING:
+            status, counter = CLOSING[decision.action]
+            setattr(report, counter, getattr(report, counter) + 1)
+            if not self.dry_run:
+                invitation.status = status
+                invitation.closed_at = self.now
+        return None
+
+    def _new_message(self, invitation: Invitation, decision: Decision) -> Message | None:
+        message = Message(
+            invitation=invitation,
+            sequence=decision.sequence,
+            channel=decision.channel,
+            purpose=decision.purpose,
+            status=MessageStatus.QUEUED,
+            created_at=self.now,
+            status_at=clock.now(),
+        )
+        db.session.add(message)
+        if not self.service.outbox:
+            return message
+        # The outbox path: no Notify, nothing to lose or double; the text is kept for officers.
+        db.session.flush()
+        job = self._job(invitation, message)
+        send = self.service.send_email if job.channel == "email" else self.service.send_sms
+        body = send(to=job.to, purpose=job.purpose, personalisation=job.personalisation, reference=job.reference).body
+        message.status, message.body, message.sent_at = MessageStatus.OUTBOX, body, self.now
+        mark_invitation_sent(invitation.id, self.now, self.rules)
+        self.report.count_send(job.channel, job.purpose)
+        return None
+
+    # ------------------------------------------------------------ outcomes (main thread)
+
+    def _record(self, results: list[tuple[Job, Outcome]]) -> None:
+        for job, outcome in results:
+            handler = getattr(self, f"_on_{outcome.kind}")
+            handler(job, outcome)
+        db.session.commit()
+
+    def _on_sent(self, job: Job, outcome: Outcome) -> None:
+        status = MessageStatus.OUTBOX if outcome.notify_id is None else MessageStatus.SENT
+        settle(job.message_id, status, notify_id=outcome.notify_id, sent_at=self.now, body=outcome.body)
+        mark_invitation_sent(job.invitation_id, self.now, self.rules)
+        self.report.count_send(job.channel, job.purpose)
+        if job.lookup_first:
+            self.report.resent += 1
+
+    def _on_found(self, job: Job, outcome: Outcome) -> None:
+        status = NOTIFY_STATUSES.get(outcome.notify_status, MessageStatus.SENT)
+        at = job.attempted_at or self.now
+        settle(job.message_id, status, notify_id=outcome.notify_id, sent_at=at)
+        mark_invitation_sent(job.invitation_id, at, self.rules)
+        if status == MessageStatus.PERMANENT_FAILURE:
+            fail_channel(job.contact_id, job.channel, job.to, self.now)
+        self.report.recovered += 1
+
+    def _on_absent(self, job: Job, outcome: Outcome) -> None:
+        if job.on_absent == "requeue":
+            settle(job.message_id, MessageStatus.QUEUED)
+            self.report.deferred += 1
+        else:
+            settle(job.message_id, MessageStatus.CANCELLED, error="no longer due when found unsent")
+            self.report.cancelled += 1
+
+    def _on_rejected(self, job: Job, outcome: Outcome) -> None:
+        settle(job.message_id, MessageStatus.REJECTED, error=outcome.error)
+        fail_channel(job.contact_id, job.channel, job.to, self.now)
+        self.rejected_invitations.add(job.invitation_id)
+        self.report.rejected += 1
+        log.info("message %s rejected by Notify: contact %s %s failed", job.message_id, job.contact_id, job.channel)
+
+    def _on_unknown(self, job: Job, outcome: Outcome) -> None:
+        settle(job.message_id, MessageStatus.UNKNOWN, error=outcome.error)
+        self.report.unknown += 1
+        log.warning("message %s outcome unknown (%s)", job.message_id, outcome.error)
+
+    def _on_auth(self, job: Job, outcome: Outcome) -> None:
+        # Notify refused the request itself: nothing was sent. A lookup that failed leaves the question open.
+        status = MessageStatus.UNKNOWN if job.lookup_first else MessageStatus.QUEUED
+        settle(job.message_id, status, error=outcome.error)
+        self.report.auth_failed = True
+        if outcome.error not in self.report.errors:
+            self.report.errors.append(outcome.error)
+        self.report.deferred += 1
+
+    def _on_skipped(self, job: Job, outcome: Outcome) -> None:
+        settle(job.message_id, MessageStatus.UNKNOWN if job.lookup_first else MessageStatus.QUEUED)
+        self.report.deferred += 1

@@ -1,0 +1,181 @@
+"""Demo data: `load_demo()` fills an empty database with a believable synthetic council.
+
+About 1,500 children of the fictional Northshire with events over the last three financial years,
+their parents, carers and young people, invitations chased by the rules of DESIGN section 6, and
+responses at rates that differ by ethnic group. Synthetic people only: example.org addresses and
+mobiles from Ofcom's drama range 07700 900000-900999. Everything is drawn from random.Random(seed)
+and clock.now(), so a seed gives the same council on the same day. Rows go in with bulk inserts:
+the whole load takes seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import random
+import time as timer
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+
+from feedback import clock
+from feedback.demo.council import LINK_SURVEYS, REF_PREFIX, Council
+from feedback.extensions import db
+from feedback.models import (
+    Answer,
+    CallRecord,
+    Child,
+    Contact,
+    Invitation,
+    InvitationStatus,
+    Message,
+    Response,
+    Role,
+    User,
+)
+from feedback.passwords import hash_password, verify_password
+from feedback.surveys.invitations import survey_link
+
+CHILDREN = 1500
+DEMO_USERS = (
+    ("officer@example.org", "Demo officer", Role.OFFICER),
+    ("admin@example.org", "Demo administrator", Role.ADMIN),
+)
+
+
+class DatabaseNotEmpty(Exception):
+    """The demo only fills an empty database."""
+
+
+@dataclass
+class DemoSummary:
+    children: int
+    contacts: int
+    invitations: int
+    messages: int
+    responses: int
+    calls: int
+    links: dict[str, str]  # survey key -> a link to an open, unanswered invitation
+    sign_ins: list[tuple[str, str, str | None]]  # (email, role, password or None if it was not set by the demo)
+    seconds: float
+
+
+def child_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Child)) or 0
+
+
+def is_demo_database() -> bool:
+    """True when the database holds children and every one of them came from the demo."""
+    total = child_count()
+    demo = db.session.scalar(select(func.count()).select_from(Child).where(Child.ref.startswith(REF_PREFIX)))
+    return total > 0 and total == demo
+
+
+def demo_password(email: str) -> str:
+    """The demo account's password: derived from SECRET_KEY, so it can be shown again but not guessed."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo-user:{email}".encode(), hashlib.sha256)
+    text = base64.b32encode(digest.digest()).decode().lower()[:16]
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def open_links() -> dict[str, str]:
+    """For each survey, a link to the most recently sent invitation that is open and unanswered."""
+    links = {}
+    for key in LINK_SURVEYS:
+        invitation = db.session.scalar(
+            select(Invitation)
+            .join(Child)
+            .where(
+                Invitation.survey_key == key,
+                Invitation.status == InvitationStatus.OPEN,
+                Invitation.closes_at > clock.now(),
+                Invitation.responded_at.is_(None),
+                Child.ref.startswith(REF_PREFIX),
+            )
+            .order_by(Invitation.first_sent_at.desc(), Invitation.id.desc())
+            .limit(1)
+        )
+        if invitation is not None:
+            links[key] = survey_link(invitation)
+    return links
+
+
+def demo_sign_ins() -> list[tuple[str, str, str | None]]:
+    """The demo accounts that exist, with their password while it is still the demo's one."""
+    rows = []
+    for email, _, _ in DEMO_USERS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None:
+            password = demo_password(email)
+            rows.append((email, user.role.value, password if verify_password(user.password_hash, password) else None))
+    return rows
+
+
+def load_demo(seed: int = 2026) -> DemoSummary:
+    """Fill an empty database with the demo council; raises DatabaseNotEmpty when there are children."""
+    started = timer.perf_counter()
+    if child_count():
+        raise DatabaseNotEmpty()
+    officer_id = _ensure_users()
+    council = Council(random.Random(seed), clock.now(), current_app.config["SECRET_KEY"], officer_id)
+    council.build(CHILDREN)
+    _insert_all(council)
+    db.session.commit()
+    return DemoSummary(
+        children=len(council.children),
+        contacts=len(council.contacts),
+        invitations=len(council.invitations),
+        messages=len(council.messages),
+        responses=len(council.responses),
+        calls=len(council.calls),
+        links=open_links(),
+        sign_ins=demo_sign_ins(),
+        seconds=timer.perf_counter() - started,
+    )
+
+
+def _ensure_users() -> int:
+    """Creates the demo accounts that do not exist yet (an existing account is left alone)."""
+    for email, name, role in DEMO_USERS:
+        if db.session.scalar(select(User.id).where(User.email == email)) is None:
+            db.session.add(User(email=email, name=name, role=role, password_hash=hash_password(demo_password(email))))
+    db.session.flush()
+    return db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][0]))
+
+
+def _insert(model, rows: list[dict], *key: str) -> list[int]:
+    """Bulk insert, then the new ids in the order of `rows`, looked up by the unique `key` columns.
+
+    (INSERT … RETURNING in row order is slow on SQLite: SQLAlchemy then inserts row by row.)
+    """
+    if rows:
+        db.session.execute(insert(model.__table__), rows)  # Core executemany: batched on both databases
+    if not key:
+        return []
+    columns = [getattr(model, k) for k in key]
+    ids = {tuple(row[:-1]): row[-1] for row in db.session.execute(select(*columns, model.id))}
+    return [ids[tuple(row[k] for k in key)] for row in rows]
+
+
+def _insert_all(council: Council) -> None:
+    child_ids = _insert(Child, council.children, "ref")
+    for row in council.contacts:
+        row.pop("_index")
+        row["child_id"] = child_ids[row.pop("_child")]
+    contact_ids = _insert(Contact, council.contacts, "child_id", "role", "name_key")
+    for row in council.invitations:
+        row.pop("_index")
+        row["child_id"] = child_ids[row.pop("_child")]
+        row["contact_id"] = contact_ids[row.pop("_contact")]
+    invitation_ids = _insert(Invitation, council.invitations, "public_id")
+    for rows in (council.messages, council.responses, council.calls):
+        for row in rows:
+            row["invitation_id"] = invitation_ids[row.pop("_inv")]
+    _insert(Message, council.messages)
+    response_ids = _insert(Response, council.responses, "invitation_id")
+    for row in council.answers:
+        row["response_id"] = response_ids[row.pop("_resp")]
+    _insert(Answer, council.answers)
+    _insert(CallRecord, council.calls)

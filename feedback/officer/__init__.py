@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-officer_bp = Blueprint("officer", __name__)
-
-from feedback.officer import views  # noqa: E402,F401

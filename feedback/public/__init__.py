@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-public_bp = Blueprint("public", __name__)
-
-from feedback.public import views  # noqa: E402,F401

@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-survey_bp = Blueprint("survey", __name__)
-
-from feedback.survey import views  # noqa: E402,F401

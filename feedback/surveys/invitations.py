@@ -1,0 +1,52 @@
+"""Creating invitations and building their links."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from feedback.extensions import db
+from feedback.models import Child, Contact, Invitation
+from feedback.surveys.definitions import SURVEYS
+from feedback.tokens import hash_token, survey_token
+
+
+def token_for(invitation: Invitation) -> str:
+    return survey_token(current_app.config["SECRET_KEY"], invitation.public_id)
+
+
+def survey_link(invitation: Invitation) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/s/{token_for(invitation)}"
+
+
+def stop_link(invitation: Invitation) -> str:
+    return f"{survey_link(invitation)}/stop"
+
+
+def link_identity(secret_key: str, public_id: str | None = None) -> dict[str, str]:
+    """The public id and token hash of a new invitation (for bulk inserts as well as new_invitation)."""
+    public_id = public_id or str(uuid.uuid4())
+    return {"public_id": public_id, "token_hash": hash_token(survey_token(secret_key, public_id))}
+
+
+def new_invitation(child: Child, contact: Contact, survey_key: str, event_date: date, **fields) -> Invitation:
+    """A new invitation with its token hash set; the caller adds and commits it."""
+    if survey_key not in SURVEYS:
+        raise ValueError(f"unknown survey {survey_key!r}")
+    return Invitation(
+        child=child,
+        contact=contact,
+        survey_key=survey_key,
+        event_date=event_date,
+        **link_identity(current_app.config["SECRET_KEY"]),
+        **fields,
+    )
+
+
+def find_by_token(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))

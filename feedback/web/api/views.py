@@ -1,0 +1,10 @@
+from feedback.web.api import api_bp
+
+
+@api_bp.get("/health")
+def health():
+    return {"status": "ok"}
+
+
+from feedback.web.api import notify_views  # noqa
+from feedback.web.api import events  # noqa

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+public_bp = Blueprint("public", __name__)
+
+from feedback.web.public import views  # noqa: E402,F401

@@ -1,0 +1,97 @@
+"""The family's journey: /s/<token>, its thank-you page and the stop page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from feedback.audit import record_audit
+from feedback.chasing.optout import opt_out_contacts
+from feedback.extensions import db, limiter
+from feedback.models import Invitation
+from feedback.surveys.definitions import get_survey
+from feedback.surveys.invitations import find_by_token
+from feedback.surveys.responses import AlreadyAnswered, has_response, is_closed, record_response
+from feedback.web.survey import survey_bp
+from feedback.web.survey.forms import StopForm, survey_form_class
+
+# A token in the address bar must not leak to other sites, nor sit in a shared cache.
+TOKEN_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+limiter.limit("120 per minute")(survey_bp)
+
+
+@survey_bp.after_request
+def token_headers(response):
+    response.headers.update(TOKEN_PAGE_HEADERS)
+    return response
+
+
+def _invitation_or_404(token: str) -> Invitation:
+    invitation = find_by_token(token)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _form_for(invitation: Invitation):
+    survey = get_survey(invitation.survey_key)
+    return survey, survey_form_class(survey, current_app.config["FREE_TEXT_MAX"])()
+
+
+def _already_answered():
+    return render_template("survey/already_answered.html")
+
+
+def _closed(invitation: Invitation):
+    return render_template("survey/closed.html", survey=get_survey(invitation.survey_key)), 410
+
+
+@survey_bp.route("/<token>", methods=["GET", "POST"])
+def answer(token: str):
+    invitation = _invitation_or_404(token)
+    if has_response(invitation):
+        return _already_answered()
+    if is_closed(invitation):
+        return _closed(invitation)
+    survey, form = _form_for(invitation)
+    if form.validate_on_submit():
+        try:
+            record_response(invitation, survey, form.data)
+        except AlreadyAnswered:
+            return _already_answered()
+        return redirect(url_for("survey.done", token=token))
+    template = "survey/easy_read.html" if survey.easy_read else "survey/survey.html"
+    return render_template(
+        template,
+        form=form,
+        survey=survey,
+        heading=survey.heading_for(invitation.event_date),
+        max_text=current_app.config["FREE_TEXT_MAX"],
+        token=token,
+    )
+
+
+@survey_bp.get("/<token>/done")
+def done(token: str):
+    invitation = _invitation_or_404(token)
+    if not has_response(invitation):
+        return redirect(url_for("survey.answer", token=token))
+    return render_template("survey/done.html", survey=get_survey(invitation.survey_key), response=invitation.response)
+
+
+@survey_bp.route("/<token>/stop", methods=["GET", "POST"])
+def stop(token: str):
+    invitation = _invitation_or_404(token)
+    form = StopForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if opt_out_contacts([invitation.contact_id], reason="stop link"):
+            record_audit("opt_out", "contact", invitation.contact_id, detail="used the stop link")
+        db.session.commit()
+        return redirect(url_for("survey.stop", token=token))
+    return render_template(
+        "survey/stop.html",
+        form=form,
+        opted_out=invitation.contact.opted_out_at is not None,
+        token=token,
+        survey=get_survey(invitation.survey_key),
+    )
