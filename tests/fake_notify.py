@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 import pytest
 
-from feedback.notify.service import TEMPLATE_KEYS
+from feedback.notify.templates import TEMPLATE_KEYS
 
 SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"

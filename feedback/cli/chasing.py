@@ -9,7 +9,8 @@ import click
 from flask import Flask, current_app
 
 from feedback import clock
-from feedback.notify.service import SMS_FRAGMENT, TEMPLATE_KEYS, NotifyConfigError, longest_sms, template_text
+from feedback.notify.service import NotifyConfigError
+from feedback.notify.templates import SMS_FRAGMENT, TEMPLATE_KEYS, longest_sms, template_text
 
 
 def parse_now(text: str) -> datetime:

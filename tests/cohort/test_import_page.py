@@ -14,8 +14,8 @@ from feedback import clock
 from feedback.extensions import db
 from feedback.models import AuditEvent, Invitation, Role
 from feedback.web.officer.import_views import MAX_SHOWN
-from tests.factories import create_user
 from tests.cohort.test_import import event, make_csv
+from tests.factories import create_user
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 URL = "/officer/import"

@@ -18,15 +18,12 @@ from feedback import clock
 from feedback.chasing.runner import run_chase
 from feedback.extensions import db
 from feedback.models import InvitationStatus, Message, MessageStatus
-from feedback.notify.service import (
+from feedback.notify.service import ErrorKind, NotifyConfigError, NotifyError, NotifyService
+from feedback.notify.templates import (
     GSM_BASIC,
     PURPOSES,
     TEMPLATE_KEYS,
     TEMPLATES,
-    ErrorKind,
-    NotifyConfigError,
-    NotifyError,
-    NotifyService,
     longest_sms,
     outbox_body,
     personalisation_for,
