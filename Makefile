@@ -44,9 +44,10 @@ test: $(VENV)/.dev node_modules/.package-lock.json ## Install test requirements 
 	$(BIN)/python -m pytest
 
 .PHONY: lint
-lint: $(VENV)/.dev ## ruff check and format check
+lint: $(VENV)/.dev ## ruff check, format check and the import rule (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 .PHONY: bench
 bench: $(VENV)/.dev ## Benchmarks: page weight, import speed, send rate (figures go in the README)

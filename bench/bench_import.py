@@ -60,9 +60,10 @@ def time_dictreader(data: bytes) -> float:
 
 def time_imports(url: str, data: bytes) -> tuple[float, float, object, object]:
     os.environ["DATABASE_URL"] = url
-    from feedback import clock, create_app
+    from feedback import create_app
     from feedback.cohort.importer import import_csv
-    from feedback.extensions import db
+    from feedback.core import clock
+    from feedback.core.extensions import db
 
     app = create_app("test")
     with app.app_context():

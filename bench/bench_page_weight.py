@@ -30,7 +30,7 @@ def main() -> int:
 
 def _measure() -> int:
     from feedback import create_app
-    from feedback.extensions import db
+    from feedback.core.extensions import db
     from feedback.models import Child, Contact, ContactRole
     from feedback.surveys.definitions import SURVEYS
     from feedback.surveys.invitations import new_invitation, token_for

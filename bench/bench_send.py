@@ -29,8 +29,8 @@ RUN_AT = datetime(2026, 11, 3, 10, tzinfo=UTC)  # a Tuesday, 10:00 in London: ci
 
 def fill(db, app, count: int) -> None:
     """`count` children, contacts and invitations, recorded the evening before, inserted in bulk."""
+    from feedback.core.tokens import hash_token, survey_token
     from feedback.models import Child, Contact, Invitation
-    from feedback.tokens import hash_token, survey_token
 
     created = RUN_AT - timedelta(hours=15)
     secret = app.config["SECRET_KEY"]
@@ -78,9 +78,10 @@ def main() -> int:
 
     workdir = tempfile.mkdtemp(prefix="bench-send-")
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
-    from feedback import clock, create_app
+    from feedback import create_app
     from feedback.chasing.runner import run_chase
-    from feedback.extensions import db
+    from feedback.core import clock
+    from feedback.core.extensions import db
     from feedback.models import Message, MessageStatus
 
     fake = FakeNotify(latency=args.latency).start()

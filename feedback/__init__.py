@@ -6,8 +6,8 @@ from flask import Flask, g, render_template, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, database_url, get_config
-from feedback.extensions import csrf, db, limiter, login_manager, migrate
-from feedback.logging_setup import configure_logging
+from feedback.core.extensions import csrf, db, limiter, login_manager, migrate
+from feedback.core.logging_setup import configure_logging
 
 
 def create_app(config_name: str | None = None) -> Flask:

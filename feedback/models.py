@@ -24,8 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.clock import now
-from feedback.extensions import db
+from feedback.core.clock import now
+from feedback.core.extensions import db
 
 
 class UTCDateTime(TypeDecorator):

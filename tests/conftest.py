@@ -8,8 +8,9 @@ import os
 import pytest
 from flask import g
 
-from feedback import clock, create_app
-from feedback.extensions import db
+from feedback import create_app
+from feedback.core import clock
+from feedback.core.extensions import db
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from feedback.extensions import db
+from feedback.core.extensions import db
+from feedback.core.passwords import hash_password
 from feedback.models import Child, Contact, ContactRole, Invitation, Role, User
-from feedback.passwords import hash_password
 from feedback.surveys.invitations import new_invitation, token_for
 
 _seq = itertools.count(1)

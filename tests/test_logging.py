@@ -2,7 +2,7 @@
 
 import logging
 
-from feedback.logging_setup import RedactTokens
+from feedback.core.logging_setup import RedactTokens
 
 
 def test_access_log_lines_hide_the_survey_token():

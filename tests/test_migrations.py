@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from feedback.extensions import db
+from feedback.core.extensions import db
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from feedback.audit import record_audit
-from feedback.clock import now
-from feedback.extensions import db
+from feedback.core.audit import record_audit
+from feedback.core.clock import now
+from feedback.core.extensions import db
 from feedback.models import CallOutcome, CallRecord, Invitation, InvitationStatus, User
 
 # Outcomes that take the family off the list; after "no answer" we try again.

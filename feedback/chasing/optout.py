@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from feedback.clock import now
-from feedback.extensions import db
+from feedback.core.clock import now
+from feedback.core.extensions import db
 from feedback.models import Contact, Invitation, InvitationStatus, Message, MessageStatus
 
 LIVE_STATUSES = (InvitationStatus.PENDING, InvitationStatus.OPEN)

@@ -28,12 +28,12 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from feedback.audit import record_audit
 from feedback.chasing.optout import opt_out_mobile
-from feedback.clock import now
-from feedback.extensions import db
+from feedback.core.audit import record_audit
+from feedback.core.clock import now
+from feedback.core.extensions import db
+from feedback.core.phones import normalise_uk_mobile
 from feedback.models import Channel, Contact, InboundSms, Invitation, InvitationStatus, Message, MessageStatus
-from feedback.phones import normalise_uk_mobile
 
 log = logging.getLogger(__name__)
 

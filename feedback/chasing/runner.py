@@ -26,13 +26,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from feedback import clock
 from feedback.chasing.guards import Breaker, run_lock, shared_limiter
 from feedback.chasing.receipts import NOTIFY_STATUSES
 from feedback.chasing.report import ChaseReport
 from feedback.chasing.rules import Action, ChaseRules, Decision, add_days, closes_at_for, decide
 from feedback.chasing.store import OURS, fail_channel, invitation_facts, mark_invitation_sent, settle
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import Invitation, InvitationStatus, Message, MessageStatus
 from feedback.notify.service import ErrorKind, NotifyError, NotifyService
 from feedback.notify.templates import personalisation_for

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from feedback import clock
 from feedback.chasing.rules import ChaseRules, InvitationFacts, MessageFact, closes_at_for
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import Contact, Invitation, InvitationStatus, Message, MessageStatus
 
 OURS = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.UNKNOWN)  # Notify has not confirmed it

@@ -6,9 +6,9 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from feedback.extensions import db
+from feedback.core.extensions import db
+from feedback.core.passwords import hash_password
 from feedback.models import Role, User
-from feedback.passwords import hash_password
 
 
 @click.command("create-user")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import click
 from flask import Flask, current_app
 
-from feedback import clock
+from feedback.core import clock
 from feedback.notify.service import NotifyConfigError
 from feedback.notify.templates import SMS_FRAGMENT, TEMPLATE_KEYS, longest_sms, template_text
 

@@ -6,12 +6,12 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from feedback import clock
-from feedback.audit import record_audit
 from feedback.cohort.importer import CohortError, import_csv, plural
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.audit import record_audit
+from feedback.core.extensions import db
+from feedback.core.tokens import hash_token, new_api_token
 from feedback.models import ApiToken
-from feedback.tokens import hash_token, new_api_token
 
 
 def describe(problem) -> str:

@@ -5,8 +5,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
+from feedback.core.extensions import db
 from feedback.demo.loader import DatabaseNotEmpty, child_count, demo_sign_ins, is_demo_database, load_demo, open_links
-from feedback.extensions import db
 from feedback.surveys.definitions import get_survey
 
 

@@ -16,8 +16,6 @@ from flask import current_app
 from sqlalchemy import ARRAY, any_, bindparam, insert, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from feedback import clock
-from feedback.audit import record_audit
 from feedback.cohort.csv_file import Problem, header_key, read_csv
 from feedback.cohort.rows import (  # noqa: F401 - COLUMNS and validate_record are part of this module's interface
     CHILD_FIELDS,
@@ -27,7 +25,9 @@ from feedback.cohort.rows import (  # noqa: F401 - COLUMNS and validate_record a
     EventRow,
     validate_record,
 )
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.audit import record_audit
+from feedback.core.extensions import db
 from feedback.models import Child, Contact, ContactRole, Invitation, InvitationStatus
 from feedback.surveys.invitations import link_identity
 

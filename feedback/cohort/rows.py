@@ -8,8 +8,8 @@ from datetime import date
 
 from feedback.cohort import ethnicity
 from feedback.cohort.csv_file import Problem
+from feedback.core.phones import normalise_uk_mobile
 from feedback.models import ContactRole
-from feedback.phones import normalise_uk_mobile
 
 COLUMNS = (
     "child_ref",

@@ -11,7 +11,8 @@ import random
 import re
 from datetime import date, datetime, timedelta
 
-from feedback import clock
+from feedback.core import clock
+from feedback.core.phones import normalise_uk_mobile
 from feedback.demo.population import (
     AGE_WEIGHTS,
     ETHNICITY_WEIGHTS,
@@ -24,7 +25,6 @@ from feedback.demo.population import (
     RESPONSE_FACTOR,
 )
 from feedback.demo.timeline import CLOSE_DAYS, civil_slot, rng_uuid, simulate
-from feedback.phones import normalise_uk_mobile
 from feedback.surveys.invitations import link_identity
 
 REF_PREFIX = "DEMO-"  # marks demo children, so a real database is never mistaken for the demo

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, insert, select
 
-from feedback import clock
+from feedback.core import clock
+from feedback.core.extensions import db
+from feedback.core.passwords import hash_password, verify_password
 from feedback.demo.council import LINK_SURVEYS, REF_PREFIX, Council
-from feedback.extensions import db
 from feedback.models import (
     Answer,
     CallRecord,
@@ -35,7 +36,6 @@ from feedback.models import (
     Role,
     User,
 )
-from feedback.passwords import hash_password, verify_password
 from feedback.surveys.invitations import survey_link
 
 CHILDREN = 1500

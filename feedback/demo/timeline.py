@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from feedback.clock import LONDON
+from feedback.core.clock import LONDON
 from feedback.demo.population import (
     CALL_NOTES,
     COMPLAINTS,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from feedback.clock import long_date
+from feedback.core.clock import long_date
 from feedback.surveys.invitations import stop_link, survey_link
 
 PURPOSES = ("invite", "reminder", "update")

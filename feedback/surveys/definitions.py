@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from feedback.clock import long_date
+from feedback.core.clock import long_date
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from feedback.extensions import db
+from feedback.core.extensions import db
+from feedback.core.tokens import hash_token, survey_token
 from feedback.models import Child, Contact, Invitation
 from feedback.surveys.definitions import SURVEYS
-from feedback.tokens import hash_token, survey_token
 
 
 def token_for(invitation: Invitation) -> str:

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from feedback.clock import as_utc, now
-from feedback.extensions import db
+from feedback.core.clock import as_utc, now
+from feedback.core.extensions import db
 from feedback.models import (
     Answer,
     Invitation,

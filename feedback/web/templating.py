@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask, current_app, g
 
-from feedback.clock import london, long_date
+from feedback.core.clock import london, long_date
 
 
 def register(app: Flask) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from feedback.extensions import db
+from feedback.core.extensions import db
 from feedback.models import InvitationStatus, Message, MessageStatus
 from tests.browser.conftest import assert_no_horizontal_scroll, axe_violations
 from tests.factories import create_invitation, create_user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from feedback.extensions import db
+from feedback.core.extensions import db
 from feedback.models import InvitationStatus, Response
 from feedback.surveys.definitions import SURVEYS
 from tests.browser.conftest import assert_no_horizontal_scroll, axe_violations

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from feedback.extensions import db
+from feedback.core.extensions import db
 from feedback.models import CallOutcome, CallRecord, InvitationStatus, Response, ResponseChannel, Role
 from tests.factories import create_invitation, create_user
 from tests.surveys.test_journey import full_answers

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from feedback.chasing.receipts import is_stop_request
-from feedback.extensions import db
+from feedback.core.extensions import db
 from feedback.models import (
     AuditEvent,
     Channel,

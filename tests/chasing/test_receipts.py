@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from feedback import clock
 from feedback.chasing.receipts import NOTIFY_STATUSES, status_rank
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import Channel, Contact, Invitation, InvitationStatus, Message, MessageStatus
 from tests.factories import create_contact, create_invitation
 

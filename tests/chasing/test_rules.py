@@ -17,7 +17,7 @@ from feedback.chasing.rules import (
     is_civil,
     next_civil_slot,
 )
-from feedback.clock import LONDON
+from feedback.core.clock import LONDON
 
 RULES = ChaseRules()
 MONDAY = date(2026, 11, 2)  # day 0 of the daily runs

@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from feedback import clock
 from feedback.chasing import runner
 from feedback.chasing.guards import TokenBucket
 from feedback.chasing.optout import opt_out_contacts
 from feedback.chasing.rules import ChaseRules, add_days
 from feedback.chasing.runner import run_chase
 from feedback.chasing.store import settle
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import Invitation, InvitationStatus, Message, MessageStatus
 from feedback.notify.service import NotifyService
 from tests.factories import create_contact, create_invitation

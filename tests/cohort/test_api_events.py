@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from feedback import clock
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
+from feedback.core.tokens import hash_token, new_api_token
 from feedback.models import ApiToken, Contact, Invitation
-from feedback.tokens import hash_token, new_api_token
 from feedback.web.api.events import MAX_ITEMS
 from tests.cohort.test_import import event
 

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from feedback import clock
 from feedback.cohort import ethnicity
 from feedback.cohort.importer import COLUMNS, CohortError, import_csv
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
+from feedback.core.tokens import hash_token
 from feedback.models import ApiToken, AuditEvent, Child, Contact, Invitation, InvitationStatus
 from feedback.surveys.invitations import find_by_token, token_for
-from feedback.tokens import hash_token
 from tests.factories import create_child, create_contact
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

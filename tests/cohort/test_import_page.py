@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from feedback import clock
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import AuditEvent, Invitation, Role
-from feedback.web.officer.import_views import MAX_SHOWN
+from feedback.web.officer.imports import MAX_SHOWN
 from tests.cohort.test_import import event, make_csv
 from tests.factories import create_user
 
@@ -136,9 +136,9 @@ def test_many_problems_are_capped_with_the_total(client):
 
 
 def test_file_that_is_too_large_is_refused(client, monkeypatch):
-    from feedback.web.officer import import_views
+    from feedback.web.officer import imports
 
-    monkeypatch.setattr(import_views, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 100)
     sign_in(client)
     answer = upload(client, make_csv([event(1), event(2)]))
     assert answer.status_code == 413

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
-from feedback import clock
 from feedback.cohort.ethnicity import MAIN_CODES, major_group_case
+from feedback.core import clock
+from feedback.core.extensions import db
+from feedback.core.passwords import verify_password
 from feedback.demo.council import LINK_SURVEYS, Council
 from feedback.demo.population import COMPLAINTS, PRAISE, YOUNG_PERSON_COMPLAINTS, YOUNG_PERSON_PRAISE
-from feedback.extensions import db
 from feedback.models import (
     Answer,
     CallRecord,
@@ -26,7 +27,6 @@ from feedback.models import (
     ResponseChannel,
     User,
 )
-from feedback.passwords import verify_password
 from feedback.surveys.definitions import get_survey
 from feedback.surveys.invitations import find_by_token
 from tests.factories import create_child

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from feedback import clock
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import Channel, InboundSms, Message, MessageStatus, Role
 from feedback.surveys.invitations import stop_link, survey_link, token_for
-from feedback.web.officer.outbox_views import PAGE_SIZE, hide_link_tokens
+from feedback.web.officer.outbox import PAGE_SIZE, hide_link_tokens
 from tests.factories import create_child, create_contact, create_invitation, create_user
 
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)

@@ -14,9 +14,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from feedback import clock
 from feedback.chasing.runner import run_chase
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import InvitationStatus, Message, MessageStatus
 from feedback.notify.service import ErrorKind, NotifyConfigError, NotifyError, NotifyService
 from feedback.notify.templates import (

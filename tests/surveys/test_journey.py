@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from feedback import clock
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
 from feedback.models import Answer, InvitationStatus, Message, MessageStatus, Response
 from feedback.surveys.definitions import SURVEYS
 from tests.factories import create_invitation

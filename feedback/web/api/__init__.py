@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from feedback.extensions import csrf
+from feedback.core.extensions import csrf
 
 api_bp = Blueprint("api", __name__)
 notify_bp = Blueprint("notify", __name__)

@@ -10,10 +10,10 @@ from functools import wraps
 from flask import g, request
 from sqlalchemy import select
 
-from feedback import clock
-from feedback.extensions import db
+from feedback.core import clock
+from feedback.core.extensions import db
+from feedback.core.tokens import hash_token
 from feedback.models import ApiToken
-from feedback.tokens import hash_token
 
 log = logging.getLogger(__name__)
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # one write a minute per token is enough to show it is in use

@@ -8,7 +8,7 @@ from flask import g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from feedback.cohort.importer import CohortError, ImportConflict, import_records
-from feedback.extensions import limiter
+from feedback.core.extensions import limiter
 from feedback.web.api import api_bp
 from feedback.web.api.auth import bearer_token_required
 

@@ -6,5 +6,5 @@ def health():
     return {"status": "ok"}
 
 
-from feedback.web.api import notify_views  # noqa
+from feedback.web.api import notify_callbacks  # noqa
 from feedback.web.api import events  # noqa

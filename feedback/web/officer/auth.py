@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired
 
-from feedback.audit import record_audit
-from feedback.clock import as_utc, now
-from feedback.extensions import db, limiter
+from feedback.core.audit import record_audit
+from feedback.core.clock import as_utc, now
+from feedback.core.extensions import db, limiter
+from feedback.core.passwords import verify_password
 from feedback.models import User
-from feedback.passwords import verify_password
 from feedback.web.officer import officer_bp
 
 MAX_FAILED_SIGN_INS = 5

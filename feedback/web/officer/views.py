@@ -4,7 +4,7 @@ from flask import render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from feedback.extensions import db
+from feedback.core.extensions import db
 from feedback.models import Invitation, Response
 from feedback.surveys.definitions import SURVEYS
 from feedback.web.officer import auth, officer_bp
@@ -35,6 +35,6 @@ def dashboard():
 
 
 __all__ = ["auth"]
-from feedback.web.officer import outbox_views  # noqa
-from feedback.web.officer import import_views  # noqa
-from feedback.web.officer import calls_views  # noqa: E402,F401
+from feedback.web.officer import outbox  # noqa
+from feedback.web.officer import imports  # noqa
+from feedback.web.officer import calls  # noqa: E402,F401

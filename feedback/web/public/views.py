@@ -3,7 +3,7 @@
 from flask import render_template
 from sqlalchemy import select
 
-from feedback.extensions import db
+from feedback.core.extensions import db
 from feedback.models import Action, ActionStatus
 from feedback.web.public import public_bp
 

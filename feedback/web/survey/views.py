@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from feedback.audit import record_audit
 from feedback.chasing.optout import opt_out_contacts
-from feedback.extensions import db, limiter
+from feedback.core.audit import record_audit
+from feedback.core.extensions import db, limiter
 from feedback.models import Invitation
 from feedback.surveys.definitions import get_survey
 from feedback.surveys.invitations import find_by_token

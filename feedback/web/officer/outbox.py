@@ -8,10 +8,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from feedback.clock import now
-from feedback.extensions import db
+from feedback.core.clock import now
+from feedback.core.extensions import db
+from feedback.core.phones import display_mobile
 from feedback.models import Channel, Contact, InboundSms, Invitation, Message, MessageStatus
-from feedback.phones import display_mobile
 from feedback.surveys.definitions import SURVEYS
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item, role_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import has_request_context, request
 from flask_login import current_user
 
-from feedback.extensions import db
+from feedback.core.extensions import db
 from feedback.models import AuditEvent
 
 

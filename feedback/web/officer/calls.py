@@ -11,9 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from feedback.chasing.call_list import OUTCOME_LABELS, call_list_query, on_call_list, record_call
-from feedback.extensions import db
+from feedback.core.extensions import db
+from feedback.core.phones import display_mobile
 from feedback.models import CallOutcome, Invitation, ResponseChannel
-from feedback.phones import display_mobile
 from feedback.surveys.definitions import SURVEYS, get_survey
 from feedback.surveys.responses import AlreadyAnswered, has_response, record_response
 from feedback.web.officer import officer_bp

@@ -12,8 +12,8 @@ import logging
 from flask import current_app, request
 
 from feedback.chasing.receipts import BadCallback, record_inbound, record_receipt
-from feedback.extensions import db
-from feedback.tokens import tokens_equal
+from feedback.core.extensions import db
+from feedback.core.tokens import tokens_equal
 from feedback.web.api import notify_bp
 
 log = logging.getLogger(__name__)
