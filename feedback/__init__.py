@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from feedback.web.access import init_access
     from feedback.web.api import api_bp, notify_bp
     from feedback.web.officer import officer_bp
     from feedback.web.public import public_bp
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(officer_bp, url_prefix="/officer")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(notify_bp, url_prefix="/notify")
+    init_access(app)
 
 
 def _register_error_handlers(app: Flask) -> None:

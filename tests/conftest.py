@@ -32,11 +32,13 @@ def app(db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     app = create_app("test")
 
-    @app.before_request
     def forget_cached_user():
         # Tests keep one app context open across requests, so `g` would carry the previous
-        # request's user; in production every request has a fresh app context.
+        # request's user; in production every request has a fresh app context. First, before the
+        # access check reads the user.
         g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
 
     with app.app_context():
         db.session.remove()

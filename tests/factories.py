@@ -63,3 +63,13 @@ def create_user(email: str = "officer@example.org", password: str = "correct hor
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def sign_in(client, role: Role | str = Role.OFFICER, **fields) -> User:
+    """Create a user with `role` and sign the test client in as them (no form, no second factor)."""
+    role = Role(role)
+    user = create_user(email=fields.pop("email", f"{role.value}-{next(_seq)}@example.org"), role=role, **fields)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return user

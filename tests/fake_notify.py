@@ -25,12 +25,12 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 import pytest
 
-from feedback.notify.templates import TEMPLATE_KEYS
+from feedback.notify.templates import ALL_TEMPLATE_KEYS
 
 SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
 TEST_API_KEY = f"test_key-{SERVICE_ID}-{SECRET}"
-TEMPLATE_IDS = {key: str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-notify/{key}")) for key in TEMPLATE_KEYS}
+TEMPLATE_IDS = {key: str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-notify/{key}")) for key in ALL_TEMPLATE_KEYS}
 
 _MOBILE = re.compile(r"^(?:\+?44|0)7\d{9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")

@@ -58,5 +58,9 @@ def test_behind_a_proxy_the_forwarded_address_is_used(monkeypatch, tmp_path):
     def ip():
         return request.remote_addr
 
+    from feedback.web.access import ACCESS, ANYONE
+
+    monkeypatch.setitem(ACCESS, "ip", ANYONE)
+
     reply = client.get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert reply.get_data(as_text=True) == "203.0.113.9"

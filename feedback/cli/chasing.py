@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from feedback.core import clock
 from feedback.notify.service import NotifyConfigError
-from feedback.notify.templates import SMS_FRAGMENT, TEMPLATE_KEYS, longest_sms, template_text
+from feedback.notify.templates import ALL_TEMPLATE_KEYS, SMS_FRAGMENT, longest_sms, template_text
 
 
 def parse_now(text: str) -> datetime:
@@ -59,9 +59,9 @@ def register(app: Flask) -> None:
 
     @app.cli.command("notify-templates")
     def notify_templates() -> None:
-        """Print the wording of the six Notify templates, with this council's name, for pasting into Notify."""
+        """Print the wording of every Notify template, with this council's name, for pasting into Notify."""
         council = current_app.config["COUNCIL_NAME"]
-        for key in TEMPLATE_KEYS:
+        for key in ALL_TEMPLATE_KEYS:
             text = template_text(key, council)
             click.echo(f"=== {key}")
             if text.subject:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from feedback.notify.templates import PURPOSES, TEMPLATE_KEYS, outbox_body
+from feedback.notify.templates import ALL_TEMPLATE_KEYS, PURPOSES, STAFF_TEMPLATE_KEYS, outbox_body
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class NotifyService:
         if self.api_key:
             if len(self.api_key) < 74:
                 raise NotifyConfigError("NOTIFY_API_KEY is not a Notify API key (name-<service id>-<secret>)")
-            missing = [key for key in TEMPLATE_KEYS if not self.template_ids.get(key)]
+            missing = [key for key in ALL_TEMPLATE_KEYS if not self.template_ids.get(key)]
             if missing:
                 raise NotifyConfigError(f"NOTIFY_TEMPLATE_IDS has no template id for {', '.join(missing)}")
 
@@ -161,6 +161,25 @@ class NotifyService:
     def send_sms(self, *, to: str, purpose: str, personalisation: Mapping[str, str], reference: str) -> SendResult:
         """Send (or keep in the outbox) one text message from the template for `purpose`. Raises NotifyError."""
         return self._send("sms", purpose, to, personalisation, reference)
+
+    def send_staff_email(
+        self, *, to: str, template_key: str, personalisation: Mapping[str, str], reference: str
+    ) -> SendResult:
+        """Send (or keep in the outbox) one email to council staff. Raises NotifyError."""
+        if template_key not in STAFF_TEMPLATE_KEYS:
+            raise ValueError(f"unknown staff template {template_key!r}")
+        if self.outbox:
+            return SendResult(None, outbox_body(template_key, personalisation, self.council_name))
+        answer = self._call(
+            "send_email_notification",
+            email_address=to,
+            template_id=self.template_ids[template_key],
+            personalisation=dict(personalisation),
+            reference=reference,
+        )
+        if not isinstance(answer, dict) or not answer.get("id"):
+            raise NotifyError(ErrorKind.RETRY_LATER, None, "InvalidResponse", "no id in Notify's answer")
+        return SendResult(str(answer["id"]))
 
     def find_by_reference(self, reference: str) -> FoundNotification | None:
         """The notification Notify holds under our reference, or None. Raises NotifyError."""

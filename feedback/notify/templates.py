@@ -1,5 +1,9 @@
-"""The canonical wording of our six Notify templates, rendering it for the outbox, and the
-personalisation every template receives (the README prints the same wording for pasting into Notify)."""
+"""The canonical wording of our Notify templates, rendering it for the outbox, and the personalisation
+every template receives (the README prints the same wording for pasting into Notify).
+
+Six templates go to families (an invitation, a reminder and an update, each by email and text); three
+go to council staff by email (a safeguarding alert, the weekly follow-up digest, an account invitation).
+"""
 
 from __future__ import annotations
 
@@ -69,6 +73,42 @@ TEMPLATES: dict[str, TemplateText] = {
     "reminder_sms": TemplateText(None, "{council} reminder: survey about your EHC plan ((survey_link)) " + _SMS_STOP),
     "update_sms": TemplateText(None, "{council}: what we changed after your feedback ((survey_link)) " + _SMS_STOP),
 }
+# Staff emails go to council addresses. A safeguarding alert carries no free text and no family's name:
+# the officer reads the response signed in, where it is audited.
+STAFF_TEMPLATES: dict[str, TemplateText] = {
+    "safeguarding_alert_email": TemplateText(
+        subject="Safeguarding: a family's feedback needs reading now",
+        body=(
+            "A family's answer to a survey about ((survey_name)) suggests that a child may be at risk of harm.\n\n"
+            "Read the response now and record what you did:\n((response_link))\n\n"
+            "This email does not include what they wrote. If a child is in immediate danger, call 999.\n\n"
+            "{council} SEND family feedback"
+        ),
+    ),
+    "digest_email": TemplateText(
+        subject="Follow-ups for ((owner)): ((open_count)) open, ((overdue_count)) overdue",
+        body=(
+            "Dear ((name)),\n\n"
+            "These follow-ups from families' feedback are waiting for ((owner)) (week of ((week))):\n\n"
+            "((follow_ups))\n\n"
+            "See them all and record what you have done:\n((follow_ups_link))\n\n"
+            "{council} SEND family feedback"
+        ),
+    ),
+    "account_invite_email": TemplateText(
+        subject="Your account for ((service_name))",
+        body=(
+            "Dear ((name)),\n\n"
+            "You have been given an account for ((service_name)). Choose your password and set up "
+            "two-factor sign-in here:\n((invite_link))\n\n"
+            "The link works once and expires at ((expires_at)). If you did not expect this email, "
+            "you can ignore it.\n\n"
+            "{council} SEND family feedback"
+        ),
+    ),
+}
+STAFF_TEMPLATE_KEYS = tuple(STAFF_TEMPLATES)
+ALL_TEMPLATE_KEYS = TEMPLATE_KEYS + STAFF_TEMPLATE_KEYS
 _PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
 # Texts must stay in the GSM 7-bit basic set: one curly quote turns a 160-character text into three.
 GSM_BASIC = set(
@@ -79,7 +119,7 @@ GSM_BASIC = set(
 
 def template_text(key: str, council: str) -> TemplateText:
     """The wording of one template with the council's name filled in (placeholders left as they are)."""
-    text = TEMPLATES[key]
+    text = TEMPLATES.get(key) or STAFF_TEMPLATES[key]
     subject = text.subject.replace("{council}", council) if text.subject else None
     return TemplateText(subject, text.body.replace("{council}", council))
 

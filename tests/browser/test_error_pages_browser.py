@@ -6,6 +6,7 @@ import pytest
 from flask import abort
 from flask_wtf.csrf import CSRFError
 
+from feedback.web.access import ACCESS, ANYONE
 from tests.browser.conftest import assert_no_horizontal_scroll, axe_violations
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ PAGES = {
 
 
 @pytest.fixture
-def error_app(app):
+def error_app(app, monkeypatch):
     """A route that fails on purpose, so each error handler renders its real page."""
 
     @app.get("/_fail/<kind>")
@@ -29,6 +30,7 @@ def error_app(app):
             raise CSRFError("The CSRF token is missing.")
         abort(int(kind))
 
+    monkeypatch.setitem(ACCESS, "fail", ANYONE)  # a test-only route, open like the pages whose errors it shows
     return app
 
 

@@ -495,7 +495,8 @@ def test_token_bucket_never_exceeds_the_limit_in_any_minute():
 def test_notify_templates_command_prints_the_wording(runner):
     result = runner.invoke(args=["notify-templates"])
     assert result.exit_code == 0
-    assert result.output.count("=== ") == 6
+    assert result.output.count("=== ") == 9  # six to families, three to staff
+    assert "=== safeguarding_alert_email" in result.output
     assert "Subject: ((survey_name)): please tell us what you think" in result.output
     assert (
         "Northshire Council: 2-minute survey about your EHC plan ((survey_link)) Reply STOP to opt out" in result.output

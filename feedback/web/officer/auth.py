@@ -1,13 +1,12 @@
-"""Officer sign-in, roles and navigation. (A later issue adds MFA.)"""
+"""Officer sign-in, sign-out and navigation. (A later issue adds MFA.) Who may open which page is decided
+by the access table in feedback/web/access.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from sqlalchemy import func, select
@@ -19,36 +18,19 @@ from feedback.core.clock import as_utc, now
 from feedback.core.extensions import db, limiter
 from feedback.core.passwords import verify_password
 from feedback.models import User
+from feedback.web.access import may_see
 from feedback.web.officer import officer_bp
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
 
-# (endpoint, label, roles that see it); other modules append their pages with add_nav_item().
-NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [("officer.dashboard", "Responses", ("admin", "officer", "viewer"))]
+# (endpoint, label) in menu order; who sees each comes from the access table (feedback/web/access.py).
+NAV_ITEMS: list[tuple[str, str]] = [("officer.dashboard", "Responses")]
 
 
-def add_nav_item(endpoint: str, label: str, roles: tuple[str, ...] = ("admin", "officer", "viewer")) -> None:
-    if endpoint not in {e for e, _, _ in NAV_ITEMS}:
-        NAV_ITEMS.append((endpoint, label, roles))
-
-
-def role_required(*roles: str) -> Callable:
-    """Signed in and holding one of these roles; anything else is a 403 (and audited)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role.value not in roles:
-                record_audit("forbidden", "endpoint", request.endpoint)
-                db.session.commit()
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+def add_nav_item(endpoint: str, label: str) -> None:
+    if endpoint not in {e for e, _ in NAV_ITEMS}:
+        NAV_ITEMS.append((endpoint, label))
 
 
 @officer_bp.app_context_processor
@@ -56,8 +38,8 @@ def navigation():
     def officer_navigation() -> list[dict]:
         items = []
         if current_user.is_authenticated:
-            for endpoint, label, roles in NAV_ITEMS:
-                if current_user.role.value in roles:
+            for endpoint, label in NAV_ITEMS:
+                if may_see(endpoint, current_user.role.value):
                     items.append({"href": url_for(endpoint), "text": label, "active": request.endpoint == endpoint})
             items.append({"href": url_for("officer.sign_out"), "text": "Sign out"})
         return items

@@ -11,18 +11,17 @@ from sqlalchemy.orm import joinedload
 from feedback.core.clock import now
 from feedback.core.extensions import db
 from feedback.core.phones import display_mobile
-from feedback.models import Channel, Contact, InboundSms, Invitation, Message, MessageStatus
+from feedback.models import Channel, Contact, InboundSms, Invitation, Message, MessageStatus, StaffMessage
 from feedback.surveys.definitions import SURVEYS
 from feedback.web.officer import officer_bp
-from feedback.web.officer.auth import add_nav_item, role_required
+from feedback.web.officer.auth import add_nav_item
 
 PAGE_SIZE = 50
-READERS = ("admin", "officer", "viewer")
 # A survey link opens the family's survey: an officer reading the outbox must not be able to answer for them.
 _LINK_TOKEN = re.compile(r"(/s/)[A-Za-z0-9_-]{16,}")
 
-add_nav_item("officer.outbox", "Outbox", READERS)
-add_nav_item("officer.replies", "Replies", READERS)
+add_nav_item("officer.outbox", "Outbox")
+add_nav_item("officer.replies", "Replies")
 
 
 def hide_link_tokens(text: str | None) -> str:
@@ -41,10 +40,54 @@ def _recipient(message: Message) -> str:
     return display_mobile(contact.mobile)
 
 
+PURPOSES = {"invite": "Invitation", "reminder": "Reminder", "update": "You said, we did update"}
+STAFF_PURPOSES = {
+    "safeguarding_alert": "Safeguarding alert",
+    "digest": "Follow-up digest",
+    "account_invite": "Account invitation",
+}
+
+
+def _staff_rows(page: int) -> tuple[int, list[dict]]:
+    kept = StaffMessage.status == MessageStatus.OUTBOX
+    total = db.session.scalar(select(func.count(StaffMessage.id)).where(kept))
+    messages = db.session.scalars(
+        select(StaffMessage)
+        .where(kept)
+        .order_by(StaffMessage.created_at.desc(), StaffMessage.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return total, [
+        {
+            "message": m,
+            "title": "Email to staff: " + STAFF_PURPOSES.get(m.purpose, m.purpose),
+            "recipient": m.to_email,
+            "lines": hide_link_tokens(m.body).splitlines(),
+        }
+        for m in messages
+    ]
+
+
 @officer_bp.get("/outbox")
-@role_required(*READERS)
 def outbox():
     page = _page()
+    staff = request.args.get("to") == "staff"
+    staff_total = db.session.scalar(
+        select(func.count(StaffMessage.id)).where(StaffMessage.status == MessageStatus.OUTBOX)
+    )
+    if staff:
+        total, rows = _staff_rows(page)
+        return render_template(
+            "officer/outbox.html",
+            rows=rows,
+            total=total,
+            staff=True,
+            staff_total=staff_total,
+            page=page,
+            page_size=PAGE_SIZE,
+            notify_configured=bool(current_app.config.get("NOTIFY_API_KEY")),
+        )
     total = db.session.scalar(select(func.count(Message.id)).where(Message.status == MessageStatus.OUTBOX))
     messages = db.session.scalars(
         select(Message)
@@ -63,6 +106,9 @@ def outbox():
             "recipient": _recipient(m),
             "lines": hide_link_tokens(m.body).splitlines(),
             "child_ref": m.invitation.child.ref,
+            "title": ("Email" if m.channel == Channel.EMAIL else "Text message")
+            + ": "
+            + PURPOSES.get(m.purpose, m.purpose),
         }
         for m in messages
     ]
@@ -70,6 +116,8 @@ def outbox():
         "officer/outbox.html",
         rows=rows,
         total=total,
+        staff=False,
+        staff_total=staff_total,
         page=page,
         page_size=PAGE_SIZE,
         notify_configured=bool(current_app.config.get("NOTIFY_API_KEY")),
@@ -90,7 +138,6 @@ def _latest_invitation_id():
 
 
 @officer_bp.get("/replies")
-@role_required(*READERS)
 def replies():
     page = _page()
     unread_only = request.args.get("show") == "unread"
@@ -136,7 +183,6 @@ def replies():
 
 
 @officer_bp.post("/replies/<int:inbound_id>/read")
-@role_required("admin", "officer")
 def mark_reply_read(inbound_id: int):
     sms = db.session.get(InboundSms, inbound_id)
     if sms is None or sms.is_stop:

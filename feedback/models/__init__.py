@@ -1,0 +1,47 @@
+"""The tables of DESIGN section 4 as SQLAlchemy 2.0 typed models, one module per domain.
+
+Everything is re-exported here: import models from `feedback.models`, not from the modules.
+
+May import: the platform (`feedback.core`: the clock and the database extension) and SQLAlchemy. The
+modules name each other only in type hints; relationships resolve by class name.
+"""
+
+from feedback.models.accounts import ApiToken, AuditEvent, Role, User
+from feedback.models.chasing import CallOutcome, CallRecord, Channel, InboundSms, Message, MessageStatus
+from feedback.models.cohort import Child, Contact, ContactRole
+from feedback.models.insight import FollowUp, FollowUpNote, FollowUpStatus
+from feedback.models.notify import StaffMessage
+from feedback.models.publishing import Action, ActionStatus, action_response
+from feedback.models.surveys import Answer, Invitation, InvitationStatus, Response, ResponseChannel
+from feedback.models.types import StrEnumType, TimestampMixin, UTCDateTime
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "Answer",
+    "ApiToken",
+    "AuditEvent",
+    "CallOutcome",
+    "CallRecord",
+    "Channel",
+    "Child",
+    "Contact",
+    "ContactRole",
+    "FollowUp",
+    "FollowUpNote",
+    "FollowUpStatus",
+    "InboundSms",
+    "Invitation",
+    "InvitationStatus",
+    "Message",
+    "MessageStatus",
+    "Response",
+    "ResponseChannel",
+    "Role",
+    "StaffMessage",
+    "StrEnumType",
+    "TimestampMixin",
+    "UTCDateTime",
+    "User",
+    "action_response",
+]

@@ -1,0 +1,84 @@
+"""Who may reach each page: one table of endpoint → access, enforced before every request.
+
+Every registered endpoint must have a line here. One without a decision is refused (403) and fails
+tests/web/test_access.py, so a new page cannot go live by accident. Least privilege: a `viewer` sees
+figures only, never a name, reference, contact detail or free text.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from feedback.core.audit import record_audit
+from feedback.core.extensions import db, login_manager
+
+ANYONE = "anyone"  # no sign-in: public pages, sign-in itself
+TOKEN = "token"  # no sign-in, but the view checks a token of its own (survey link, API or Notify bearer token)
+
+ADMIN = frozenset({"admin"})
+STAFF = frozenset({"admin", "officer"})  # may see personal data and act on it
+EVERY_ROLE = frozenset({"admin", "officer", "viewer"})  # figures only for viewers
+
+ACCESS: dict[str, str | frozenset[str]] = {
+    # Families and the public
+    "static": ANYONE,
+    "public.start": ANYONE,
+    "public.accessibility": ANYONE,
+    "public.privacy": ANYONE,
+    "public.cookies": ANYONE,
+    "public.you_said_we_did": ANYONE,
+    "survey.answer": TOKEN,
+    "survey.done": TOKEN,
+    "survey.stop": TOKEN,
+    # Machines
+    "api.health": ANYONE,
+    "api.post_events": TOKEN,
+    "notify.delivery_receipt": TOKEN,
+    "notify.inbound_text": TOKEN,
+    # Signing in and out
+    "officer.sign_in": ANYONE,
+    "officer.sign_out": ANYONE,
+    # Figures (every role)
+    "officer.dashboard": EVERY_ROLE,
+    # Families' details and messages (staff only)
+    "officer.call_list": STAFF,
+    "officer.call": STAFF,
+    "officer.phone_answers": STAFF,
+    "officer.outbox": EVERY_ROLE,
+    "officer.replies": EVERY_ROLE,
+    "officer.mark_reply_read": STAFF,
+    "officer.import_cohort": STAFF,
+    "officer.import_example": STAFF,
+    # Administration (admin only)
+}
+
+
+def access_for(endpoint: str | None) -> str | frozenset[str] | None:
+    """The table's decision for an endpoint; None when it has none (refused)."""
+    return ACCESS.get(endpoint or "")
+
+
+def may_see(endpoint: str, role: str) -> bool:
+    """True when a signed-in user with `role` may open `endpoint` (for navigation and links)."""
+    rule = access_for(endpoint)
+    return rule in (ANYONE, TOKEN) or (isinstance(rule, frozenset) and role in rule)
+
+
+def init_access(app: Flask) -> None:
+    @app.before_request
+    def check_access():
+        if request.endpoint is None:  # no such page: the 404 handler answers
+            return None
+        rule = access_for(request.endpoint)
+        if rule in (ANYONE, TOKEN):
+            return None
+        if rule is None:
+            abort(403)
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role.value not in rule:
+            record_audit("forbidden", "endpoint", request.endpoint)
+            db.session.commit()
+            abort(403)
+        return None
