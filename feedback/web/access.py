@@ -51,6 +51,12 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "officer.import_cohort": STAFF,
     "officer.import_example": STAFF,
     # Administration (admin only)
+    # -- Issue 7, figures and responses: add lines below this one --
+    # -- Issue 7, follow-ups and safeguarding: add lines below this one --
+    # -- Issue 8, representativeness: add lines below this one --
+    # -- Issue 9, "You said, we did" and public results: add lines below this one --
+    # -- Issue 10, accounts, audit, security.txt: add lines below this one --
+    # -- end of the table --
 }
 
 

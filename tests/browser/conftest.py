@@ -106,3 +106,24 @@ def assert_no_horizontal_scroll(page, where: str = "") -> None:
         client,
     )
     assert width <= client, f"{culprits} {where or page.url} scrolls sideways: {width}px content in {client}px"
+
+
+OFFICER_PASSWORD = "a long enough password"
+
+
+def sign_in_officer(page, base: str, role: str = "officer", email: str | None = None):
+    """Create an officer with `role` and sign in through the real form; returns the user.
+
+    Browser tests for officer pages sign in through this one helper, so that a change to signing in
+    (a second factor, say) is made here once.
+    """
+    from feedback.models import Role
+    from tests.factories import create_user
+
+    user = create_user(email=email or f"{role}-browser@example.org", password=OFFICER_PASSWORD, role=Role(role))
+    page.goto(f"{base}/officer/sign-in")
+    page.fill("input[name='email']", user.email)
+    page.fill("input[name='password']", OFFICER_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type='submit']").click()
+    return user

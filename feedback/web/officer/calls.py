@@ -13,9 +13,10 @@ from wtforms.validators import InputRequired, Length
 from feedback.chasing.call_list import OUTCOME_LABELS, call_list_query, on_call_list, record_call
 from feedback.core.extensions import db
 from feedback.core.phones import display_mobile
+from feedback.insight.intake import save_response
 from feedback.models import CallOutcome, Invitation, ResponseChannel
 from feedback.surveys.definitions import SURVEYS, get_survey
-from feedback.surveys.responses import AlreadyAnswered, has_response, record_response
+from feedback.surveys.responses import AlreadyAnswered, has_response
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item
 from feedback.web.survey.forms import survey_form_class
@@ -92,7 +93,7 @@ def phone_answers(invitation_id: int):
     form = survey_form_class(survey, current_app.config["FREE_TEXT_MAX"])()
     if form.validate_on_submit():
         try:
-            record_response(invitation, survey, form.data, channel=ResponseChannel.PHONE, entered_by=current_user)
+            save_response(invitation, survey, form.data, channel=ResponseChannel.PHONE, entered_by=current_user)
         except AlreadyAnswered:
             flash("This family has already answered")
             return redirect(url_for("officer.call", invitation_id=invitation.id))

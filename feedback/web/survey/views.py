@@ -7,10 +7,11 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from feedback.chasing.optout import opt_out_contacts
 from feedback.core.audit import record_audit
 from feedback.core.extensions import db, limiter
+from feedback.insight.intake import save_response
 from feedback.models import Invitation
 from feedback.surveys.definitions import get_survey
 from feedback.surveys.invitations import find_by_token
-from feedback.surveys.responses import AlreadyAnswered, has_response, is_closed, record_response
+from feedback.surveys.responses import AlreadyAnswered, has_response, is_closed
 from feedback.web.survey import survey_bp
 from feedback.web.survey.forms import StopForm, survey_form_class
 
@@ -56,7 +57,7 @@ def answer(token: str):
     survey, form = _form_for(invitation)
     if form.validate_on_submit():
         try:
-            record_response(invitation, survey, form.data)
+            save_response(invitation, survey, form.data)
         except AlreadyAnswered:
             return _already_answered()
         return redirect(url_for("survey.done", token=token))
