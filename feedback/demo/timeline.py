@@ -253,7 +253,6 @@ def _respond(inv: dict, out: Outcome, moment: datetime, how: str, ctx: dict, rng
         "consent_quote": False,
         "sentiment_polarity": None,
         "sentiment_subjectivity": None,
-        "themes": [],
         "submitted_at": moment,
         "created_at": moment,
     }

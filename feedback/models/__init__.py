@@ -9,10 +9,10 @@ modules name each other only in type hints; relationships resolve by class name.
 from feedback.models.accounts import ApiToken, AuditEvent, Role, User
 from feedback.models.chasing import CallOutcome, CallRecord, Channel, InboundSms, Message, MessageStatus
 from feedback.models.cohort import Child, Contact, ContactRole
-from feedback.models.insight import FollowUp, FollowUpNote, FollowUpStatus
+from feedback.models.insight import FollowUp, FollowUpNote, FollowUpStatus, SafeguardingAlert
 from feedback.models.notify import StaffMessage
 from feedback.models.publishing import Action, ActionStatus, action_response
-from feedback.models.surveys import Answer, Invitation, InvitationStatus, Response, ResponseChannel
+from feedback.models.surveys import Answer, Invitation, InvitationStatus, Response, ResponseChannel, ResponseTheme
 from feedback.models.types import StrEnumType, TimestampMixin, UTCDateTime
 
 __all__ = [
@@ -37,7 +37,9 @@ __all__ = [
     "MessageStatus",
     "Response",
     "ResponseChannel",
+    "ResponseTheme",
     "Role",
+    "SafeguardingAlert",
     "StaffMessage",
     "StrEnumType",
     "TimestampMixin",

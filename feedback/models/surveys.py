@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     Float,
@@ -17,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,15 +92,37 @@ class Response(TimestampMixin, db.Model):
     ethnicity: Mapped[str | None] = mapped_column(String(4))  # snapshot at the time of answering
     consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_quote: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the free text says (insight.analysis), recomputed by `flask analyse` after a word list changes.
     sentiment_polarity: Mapped[float | None] = mapped_column(Float)
     sentiment_subjectivity: Mapped[float | None] = mapped_column(Float)
-    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    concern: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    safeguarding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
 
     invitation: Mapped[Invitation | None] = relationship(back_populates="response")
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
     entered_by: Mapped[User | None] = relationship()
     follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="response")
+    theme_tags: Mapped[list[ResponseTheme]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="ResponseTheme.theme"
+    )
+
+    @property
+    def themes(self) -> list[str]:
+        return [tag.theme for tag in self.theme_tags]
+
+
+class ResponseTheme(db.Model):
+    """One theme found in a response's free text: a table (not a list in a column) so that the database
+    can filter and count responses by theme on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "response_theme"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+    response: Mapped[Response] = relationship(back_populates="theme_tags")
 
 
 class Answer(db.Model):

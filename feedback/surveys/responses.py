@@ -68,7 +68,6 @@ def record_response(
         consent_contact=data.get("consent_contact") == "yes",
         consent_quote=data.get("consent_quote") == "yes",
         submitted_at=moment,
-        themes=[],
     )
     for statement in survey.statements:
         response.answers.append(Answer(question_key=statement.key, choice=data[statement.key]))
