@@ -17,7 +17,9 @@ from sqlalchemy import func, insert, select, update
 
 from feedback.core.clock import as_utc, today_london
 from feedback.core.extensions import db
+from feedback.demo.population import SAFEGUARDING_WORRIES, WORRY_SHARE
 from feedback.insight.casework.findings import reanalyse
+from feedback.surveys.definitions import get_survey
 from feedback.models import FollowUp, FollowUpNote, FollowUpStatus, SafeguardingAlert
 
 SETTLED_AFTER = timedelta(days=14)  # follow-ups due before this long ago are resolved
@@ -30,6 +32,20 @@ NOTES = (
     "Arranged a meeting with the family and the caseworker.",
 )
 ALERT_ACTION = "Referred to the children's services front door the same day; the family was contacted."
+
+
+def add_worries(responses: list[dict], answers: list[dict], rng: random.Random) -> int:
+    """Add a worrying sentence to a few parents' "could be better" answers (before the council is inserted),
+    so that the demo shows safeguarding alerts. Its own random stream leaves the rest of the council as it was."""
+    added = 0
+    for answer in answers:
+        response = responses[answer["_resp"]]
+        if answer["question_key"] != "do_better" or not answer["text"] or get_survey(response["survey_key"]).easy_read:
+            continue
+        if rng.random() < WORRY_SHARE:
+            answer["text"] += " " + rng.choice(SAFEGUARDING_WORRIES)
+            added += 1
+    return added
 
 
 @dataclass

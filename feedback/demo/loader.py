@@ -23,7 +23,7 @@ from sqlalchemy import func, insert, select
 from feedback.core import clock
 from feedback.core.extensions import db
 from feedback.core.passwords import hash_password, verify_password
-from feedback.demo.casework import analyse_demo
+from feedback.demo.casework import add_worries, analyse_demo
 from feedback.demo.council import LINK_SURVEYS, REF_PREFIX, Council
 from feedback.models import (
     Answer,
@@ -124,6 +124,7 @@ def load_demo(seed: int = 2026) -> DemoSummary:
     officer_id = _ensure_users()
     council = Council(random.Random(seed), clock.now(), current_app.config["SECRET_KEY"], officer_id)
     council.build(CHILDREN)
+    add_worries(council.responses, council.answers, random.Random(seed + 1))
     _insert_all(council)
     db.session.commit()
     casework = analyse_demo(officer_id, random.Random(seed))

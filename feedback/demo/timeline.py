@@ -16,8 +16,6 @@ from feedback.demo.population import (
     COMPLAINTS,
     MOOD_SHIFT,
     PRAISE,
-    SAFEGUARDING_WORRIES,
-    WORRY_SHARE,
     YOUNG_PERSON_COMPLAINTS,
     YOUNG_PERSON_PRAISE,
 )
@@ -297,8 +295,6 @@ def _free_text(mood: float, easy_read: bool, rng: random.Random) -> dict[str, st
         texts["went_well"] = _compose(praise, rng)
     if rng.random() < scale * (0.15 + (0.3 if mood < 0 else 0.0) + (0.15 if mood < -1 else 0.0)):
         texts["do_better"] = _compose(complaints, rng)
-        if not easy_read and rng.random() < WORRY_SHARE:  # a few raise safeguarding alerts (insight)
-            texts["do_better"] += " " + rng.choice(SAFEGUARDING_WORRIES)
     return texts
 
 

@@ -34,7 +34,9 @@ def test_scotland_and_wales_holidays_are_not_englands():
 
 def test_follow_up_reasons():
     assert follow_up_reasons(consent_contact=False, overall_choice="agree", concern=False, safeguarding=False) == []
-    assert follow_up_reasons(consent_contact=True, overall_choice="strongly_disagree", concern=True, safeguarding=True) == [
+    assert follow_up_reasons(
+        consent_contact=True, overall_choice="strongly_disagree", concern=True, safeguarding=True
+    ) == [
         "asked_for_contact",
         "strongly_disagree",
         "concern",
@@ -49,6 +51,9 @@ def test_follow_up_reasons():
 def test_owner_for_themes():
     owners = {"health_and_therapies": "health", "social_care": "social_care"}
     assert owner_for(("communication", "timeliness"), owners, "education") == ("education", "communication")
-    assert owner_for(("communication", "health_and_therapies"), owners, "education") == ("health", "health_and_therapies")
+    assert owner_for(("communication", "health_and_therapies"), owners, "education") == (
+        "health",
+        "health_and_therapies",
+    )
     assert owner_for(("social_care", "health_and_therapies"), owners, "education") == ("social_care", "social_care")
     assert owner_for((), owners, "education") == ("education", None)

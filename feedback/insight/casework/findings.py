@@ -155,7 +155,7 @@ def reanalyse(
         if send_alerts:
             for alert in alerts:
                 report.alerts_emailed += send_alert_email(alert) is not None
-        db.session.expunge_all()  # keep memory flat over a large table
+        # Memory stays flat over a large table: the session holds committed rows weakly, and `batch` is replaced.
     return report
 
 
