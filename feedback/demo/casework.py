@@ -19,8 +19,8 @@ from feedback.core.clock import as_utc, today_london
 from feedback.core.extensions import db
 from feedback.demo.population import SAFEGUARDING_WORRIES, WORRY_SHARE
 from feedback.insight.casework.findings import reanalyse
-from feedback.surveys.definitions import get_survey
 from feedback.models import FollowUp, FollowUpNote, FollowUpStatus, SafeguardingAlert
+from feedback.surveys.definitions import get_survey
 
 SETTLED_AFTER = timedelta(days=14)  # follow-ups due before this long ago are resolved
 CONTACTED_AFTER = timedelta(days=4)  # due before this long ago: the family has been contacted

@@ -18,8 +18,8 @@ from feedback.models import (
     SafeguardingAlert,
     StaffMessage,
 )
-from tests.fake_notify import TEMPLATE_IDS, fake_notify  # noqa: F401
 from tests.factories import create_invitation
+from tests.fake_notify import TEMPLATE_IDS, fake_notify  # noqa: F401
 from tests.insight.test_follow_up_pages import follow_up_of, respond
 
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
