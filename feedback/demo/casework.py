@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select, update
 
 from feedback.core.clock import as_utc, today_london
 from feedback.core.extensions import db
-from feedback.demo.population import SAFEGUARDING_WORRIES, WORRY_SHARE
+from feedback.demo.population import SAFEGUARDING_WORRIES, WORRIES
 from feedback.insight.casework.findings import reanalyse
 from feedback.models import FollowUp, FollowUpNote, FollowUpStatus, SafeguardingAlert
 from feedback.surveys.definitions import get_survey
@@ -37,15 +37,17 @@ ALERT_ACTION = "Referred to the children's services front door the same day; the
 def add_worries(responses: list[dict], answers: list[dict], rng: random.Random) -> int:
     """Add a worrying sentence to a few parents' "could be better" answers (before the council is inserted),
     so that the demo shows safeguarding alerts. Its own random stream leaves the rest of the council as it was."""
-    added = 0
-    for answer in answers:
-        response = responses[answer["_resp"]]
-        if answer["question_key"] != "do_better" or not answer["text"] or get_survey(response["survey_key"]).easy_read:
-            continue
-        if rng.random() < WORRY_SHARE:
-            answer["text"] += " " + rng.choice(SAFEGUARDING_WORRIES)
-            added += 1
-    return added
+    eligible = [
+        answer
+        for answer in answers
+        if answer["question_key"] == "do_better"
+        and answer["text"]
+        and not get_survey(responses[answer["_resp"]]["survey_key"]).easy_read
+    ]
+    chosen = rng.sample(eligible, min(WORRIES, len(eligible)))
+    for answer, worry in zip(chosen, SAFEGUARDING_WORRIES, strict=False):
+        answer["text"] += " " + worry
+    return len(chosen)
 
 
 @dataclass

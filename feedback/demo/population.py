@@ -265,7 +265,7 @@ COMPLAINTS = (
 )
 
 # A handful of answers that suggest a child may be at risk, so that the demo shows safeguarding alerts.
-WORRY_SHARE = 0.012  # of "could be better" answers from parents and carers (feedback/demo/casework.py)
+WORRIES = 3  # "could be better" answers from parents and carers given one of these (feedback/demo/casework.py)
 SAFEGUARDING_WORRIES = (
     "He has come home with bruises twice this term and nobody at school can tell me how.",
     "Staff restrained her on the floor last week and I was only told days later.",

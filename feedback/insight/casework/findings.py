@@ -128,7 +128,7 @@ def reanalyse(
     """Analyse every stored response again, in batches of `batch_size` (one commit each). Idempotent:
     a second run changes nothing. Opens missing follow-ups for responses at most `backfill_days` old (any
     age when None) and raises alerts for responses that have none yet (emailed when `send_alerts`); a response
-    alerted before is never alerted again. `opened_at(response)` dates new follow-ups (default: now);
+    alerted before is never alerted again. `opened_at(response)` dates new follow-ups and alerts (default: now);
     `source` says in the audit log what found new alerts."""
     rules = text_rules()
     report = Reanalysis()
@@ -175,16 +175,16 @@ def _reanalyse_batch(batch, rules, report, moment, oldest, opened_at, source) ->
         report.concerns += analysis.concern
         report.safeguarding += bool(analysis.safeguarding)
         reasons = reasons_for(response, analysis)
+        when = opened_at(response) if opened_at else moment
         if reasons and response.id not in with_follow_up:
             if oldest is None or as_utc(response.submitted_at) >= oldest:
-                when = opened_at(response) if opened_at else moment
                 follow_ups.append(
                     (response, reasons, new_follow_up(response, reasons, opened_at=when, assignees=assignees))
                 )
             else:
                 report.follow_ups_too_old += 1
         if analysis.safeguarding and response.id not in alerted:
-            alerts.append((response, analysis.safeguarding, new_alert(response, analysis.safeguarding)))
+            alerts.append((response, analysis.safeguarding, new_alert(response, analysis.safeguarding, when)))
     db.session.flush()
     try:
         with db.session.begin_nested():  # all at once; a race with a response taken in meanwhile: one by one

@@ -55,9 +55,9 @@ def alert_personalisation(alert: SafeguardingAlert) -> dict[str, str]:
     }
 
 
-def new_alert(response: Response, kinds: Sequence[str]) -> SafeguardingAlert:
+def new_alert(response: Response, kinds: Sequence[str], raised_at: datetime | None = None) -> SafeguardingAlert:
     """An alert for the response, not yet added to the session."""
-    return SafeguardingAlert(response_id=response.id, signals=list(kinds), raised_at=now())
+    return SafeguardingAlert(response_id=response.id, signals=list(kinds), raised_at=raised_at or now())
 
 
 def raise_alert(response: Response, kinds: Sequence[str], *, detail: str | None = None) -> SafeguardingAlert | None:
