@@ -147,3 +147,20 @@ def test_analyse_no_alert_emails_records_the_alert_for_the_banner_only(app, runn
     assert db.session.scalar(select(func.count(StaffMessage.id))) == 0
     assert db.session.scalar(select(SafeguardingAlert.handled_at)) is None
     assert db.session.scalar(select(FollowUp.reasons)) == ["concern", "safeguarding"]
+
+
+def test_chase_settles_an_alert_email_whose_outcome_was_unknown(app, runner, fake_notify):  # noqa: F811
+    fake_notify.configure(app, timeout=0.5)
+    with clock.frozen(MONDAY):
+        fake_notify.fail(500, times=1, methods=("POST",))  # Notify never got it
+        response = respond("He keeps saying he wishes he was dead")
+    [message] = db.session.scalars(select(StaffMessage)).all()
+    assert message.status == "unknown"
+    with clock.frozen(MONDAY + timedelta(minutes=20)):
+        result = runner.invoke(args=["chase"])
+    assert result.exit_code == 0, result.output
+    assert "Staff emails settled after an unknown outcome: 1" in result.output
+    db.session.refresh(message)
+    assert message.status == "sent"
+    [sent] = fake_notify.by_reference(message.reference)
+    assert sent.personalisation["response_link"].endswith(f"/officer/responses/{response.id}")
