@@ -35,7 +35,6 @@ from feedback.insight.casework.follow_ups import (
     is_overdue,
 )
 from feedback.models import FollowUp, FollowUpStatus, Invitation, Response
-from feedback.surveys.definitions import SURVEYS
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item
 from feedback.web.officer.response_parts import response_context
@@ -101,7 +100,6 @@ def follow_ups():
         states=STATE_FILTERS,
         status_labels=STATUS_LABELS,
         reason_labels=REASON_LABELS,
-        surveys=SURVEYS,
         is_overdue=is_overdue,
     )
 

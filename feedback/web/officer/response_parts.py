@@ -14,6 +14,17 @@ from feedback.insight.text.analysis import CONCERN_LABELS
 from feedback.models import FollowUp, Response, SafeguardingAlert
 from feedback.surveys.definitions import SURVEYS
 
+SURVEY_LABELS = {
+    "new_plan": "New EHC plan",
+    "annual_review": "Annual review",
+    "annual_review_young_person": "Young person's review",
+}
+
+
+def survey_label(survey_key: str) -> str:
+    """A short name for tables: "New EHC plan"."""
+    return SURVEY_LABELS.get(survey_key) or (SURVEYS[survey_key].title if survey_key in SURVEYS else survey_key)
+
 
 def endpoint_url(endpoint: str, **values) -> str | None:
     """The page's address, or None while that page does not exist (the responses pages are built apart)."""

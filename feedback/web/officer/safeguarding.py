@@ -20,11 +20,16 @@ from feedback.core.extensions import db
 from feedback.core.phones import display_mobile
 from feedback.insight.casework.safeguarding import ACTION_MAX, KIND_LABELS, alerts_query, open_alerts, record_action
 from feedback.models import Invitation, Response, SafeguardingAlert
-from feedback.surveys.definitions import SURVEYS
 from feedback.web.access import may_see
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item
-from feedback.web.officer.response_parts import alert_for, endpoint_url, follow_up_for, response_context
+from feedback.web.officer.response_parts import (
+    alert_for,
+    endpoint_url,
+    follow_up_for,
+    response_context,
+    survey_label,
+)
 
 PAGE_SIZE = 50
 add_nav_item("officer.safeguarding_alerts", "Safeguarding")
@@ -52,6 +57,7 @@ def safeguarding_globals():
         "follow_up_for": follow_up_for,
         "endpoint_url": endpoint_url,
         "display_mobile": display_mobile,
+        "survey_label": survey_label,
         "today_london": today_london,
     }
 
@@ -78,7 +84,6 @@ def safeguarding_alerts():
         page=handled_page,
         page_size=PAGE_SIZE,
         kind_labels=KIND_LABELS,
-        surveys=SURVEYS,
     )
 
 
