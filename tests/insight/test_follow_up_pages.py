@@ -76,7 +76,7 @@ def test_the_list_filters_by_owner_state_and_overdue(client, cases):
 
 
 def test_the_list_is_paginated(client, app, monkeypatch):
-    monkeypatch.setattr("feedback.web.officer.follow_ups.PAGE_SIZE", 2)
+    monkeypatch.setattr("feedback.web.officer.casework.follow_ups.PAGE_SIZE", 2)
     for _ in range(3):
         respond("Not great")
     sign_in(client, Role.OFFICER)
@@ -107,7 +107,7 @@ def test_the_csv_has_the_filtered_rows_and_neutralises_formulas(client, cases):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(value):
-    from feedback.web.officer.follow_ups import _safe_cell
+    from feedback.web.officer.casework.follow_ups import _safe_cell
 
     assert _safe_cell(value) == "'" + value
     assert _safe_cell("Plain text") == "Plain text" and _safe_cell(None) == "" and _safe_cell(12) == "12"

@@ -23,7 +23,7 @@ from feedback.models import Invitation, Response, SafeguardingAlert
 from feedback.web.access import may_see
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item
-from feedback.web.officer.response_parts import (
+from feedback.web.officer.casework.response_parts import (
     alert_for,
     endpoint_url,
     follow_up_for,

@@ -37,7 +37,7 @@ from feedback.insight.casework.follow_ups import (
 from feedback.models import FollowUp, FollowUpStatus, Invitation, Response
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item
-from feedback.web.officer.response_parts import response_context
+from feedback.web.officer.casework.response_parts import response_context
 
 PAGE_SIZE = 50
 STATE_FILTERS = {
