@@ -22,8 +22,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from textblob import TextBlob
-
 from feedback.insight.text.patterns import Matcher, normalise
 
 NEGATIVE_CHOICES = frozenset({"disagree", "strongly_disagree", "no"})  # a statement disagreed with
@@ -110,6 +108,10 @@ class Sentiment:
 
 def sentiment(text: str) -> Sentiment:
     """TextBlob's polarity and subjectivity (its pattern lexicon: offline, no corpora)."""
+    # Imported here: TextBlob imports NLTK, which imports SciPy (1.5 s, 100 MB), and most processes that
+    # load the app (the 15-minute chase, the CLI) never analyse anything.
+    from textblob import TextBlob
+
     result = TextBlob(text).sentiment
     return Sentiment(round(result.polarity, 4), round(result.subjectivity, 4))
 
