@@ -143,7 +143,8 @@ CONCERN_PHRASES: list[str] = [
     # not happening, not delivered
     "not ... (had|received|happened|started|sorted|done|delivered|provided|implemented|followed|issued)",
     "not ... (in place|attend|attended|there|present|at the meeting|at the review|turn up|show up|come|came)",
-    "not a single", "still ... not|no|waiting", "nothing ... changed|happened|done|improved|moved",
+    "not a single", "still ... not|no|waiting", "still describes|says|refers|lists|mentions|shows",
+    "nothing ... changed|happened|done|improved|moved",
     "rolled over", "same targets|outcomes", "<passive> (reduced|cut|withdrawn|removed|stopped|taken away)",
     "has|have|had stopped", "had no", "with no", "there is|was|are|were no",
     "no funding|money|support|help|education|provision|place|hours|therapy|sessions|progress",
@@ -155,6 +156,7 @@ CONCERN_PHRASES: list[str] = [
     "took|take|takes|taking ... <count> (calls|phone calls|emails|attempts|tries|letters|goes)",
     "wait ... (ages|forever|weeks|months|years|over|more than)", "short notice", "last minute",
     "night|day before the meeting|review", "no time", "ran out of time", "rushed", "too many|few|little|much",
+    "too complicated|complex|hard|difficult|far|slow|short|general|vague|stressful|busy|noisy|big|small",
     "could|should|would ... (have been|be) ... better|quicker|faster|sooner|clearer|earlier|more",
     "could|should|would ... (have been|be) ... done|sent|told|invited|informed|consulted|involved",
     # having to push
@@ -183,8 +185,8 @@ CONCERN_PHRASES: list[str] = [
 ]
 # Weak signs of a complaint: a concern unless the text is clearly positive (CONCERN_CUE_POLARITY).
 CONCERN_CUES: list[str] = [
-    "not", "never", "nothing", "no", "without", "even though", "despite", "still", "at all", "wait", "too",
-    "fight", "fought", "battle", "push for", "pushed for", "worried about",
+    "not", "never", "nothing", "no", "without", "even though", "despite", "at all", "wait", "fight", "fought",
+    "battle", "push for", "pushed for", "worried about",
 ]
 # Blanked before concern phrases are looked for: praise written with a negation, and the like.
 CONCERN_EXCLUDE: list[str] = [
@@ -199,7 +201,12 @@ CONCERN_EXCLUDE: list[str] = [
     "(not|never) ... (expected|expect|thought|imagined|felt so|been so|had such|knew)",
     "took|take|takes ... (only|just|less than|under|no time)",
     "could have been worse", "only had to", "have to say", "no need", "did not have to", "no harm", "not only",
-    "no time ... wasted|lost|waste", "in no time", "developmental|speech|language|global delay",
+    "no time ... wasted|lost|waste", "in no time", "developmental|speech|language|global delay", "can not wait",
+    "(nothing|not ... anything) ... (to add|to say|else|more)",
+    # "What could we have done better?" answered with nothing to say
+    "^(no|nothing|none|nope|not really|nothing really|nothing else|nothing more|no comment|no comments|n a)$",
+    "^(no thanks|no thank you|not at the moment|nothing at the moment|nothing at this time|nothing at all)$",
+    "^(not that i can think of|can not think of anything|i can not think of anything|nothing i can think of)$",
 ]
 
 # Text that suggests a child may be at risk of harm, by kind. Recall comes first: when in doubt, alert.

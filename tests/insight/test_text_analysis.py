@@ -55,6 +55,12 @@ def test_alternatives_groups_and_gaps():
     assert not _finds(["waited ... too long"], "We waited for the plan and then the school said it was too long")
 
 
+def test_anchors_match_a_whole_sentence():
+    assert _finds(["^(no|nothing)$"], "Nothing.") and _finds(["^(no|nothing)$"], "Lovely. Nothing!")
+    assert not _finds(["^(no|nothing)$"], "Nothing has changed")
+    assert not _finds(["^(no|nothing)$"], "There was no")
+
+
 @pytest.mark.parametrize("phrase", ["<nobody> listened", "(no one|nobody", "a)", "...", "bad!word"])
 def test_unreadable_entries_are_refused(phrase):
     with pytest.raises(PatternError):
@@ -103,6 +109,12 @@ def test_concern_catches_what_textblob_misses(text):
         "The plan was finished within the 20 weeks, which I did not expect",
         "Everyone had read the reports beforehand, so no time was wasted",
         "There's no harm in asking families what they think, so thank you",
+        "Nothing.",  # the answer to "What could we have done better?"
+        "No",
+        "N/A",
+        "I don't have anything to add",
+        "Not bad at all",
+        "Can't wait for the next review",
     ],
 )
 def test_praise_written_with_a_negation_is_not_a_concern(text):

@@ -9,7 +9,8 @@ A list entry is a word or a phrase, matched on whole words, case-insensitively:
 - ``a|b|c`` is one word out of several: ``hit|punch|kick <child>``; ``(no one|nobody|never)`` one phrase
   out of several;
 - ``<name>`` is one phrase out of a named group (``<child>``: him, her, my son, ...);
-- ``...`` stands for up to four words in between, within one sentence: ``waited ... too long``.
+- ``...`` stands for up to four words in between, within one sentence: ``waited ... too long``;
+- ``^`` at the start and ``$`` at the end: the phrase is a whole sentence (``^(nothing|no)$``).
 
 Text is normalised first: lower case, curly quotes straightened, hyphens read as spaces
 ("self-harming" is "self harming"), and "n't" read as "not" (didn't, hasn't, can't, won't).
@@ -118,6 +119,14 @@ def _option_regex(option: str, groups: Mapping[str, Iterable[str]], depth: int) 
 
 
 def _phrase_regex(phrase: str, groups: Mapping[str, Iterable[str]], depth: int = 0) -> str:
+    phrase = phrase.strip()
+    starts, ends = phrase.startswith("^"), phrase.endswith("$")
+    body = _words_regex(phrase.removeprefix("^").removesuffix("$"), groups, depth)
+    # ^ and $: the phrase is a whole sentence ("Nothing." as the answer to "What could we have done better?")
+    return ("(?:^|(?<=\\. ))" if starts else "") + body + ("(?= \\.|$)" if ends else "")
+
+
+def _words_regex(phrase: str, groups: Mapping[str, Iterable[str]], depth: int) -> str:
     regex, words = "", 0
     for token in _split(normalise_phrase(phrase), " "):
         if not token:
