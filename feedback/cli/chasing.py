@@ -51,6 +51,13 @@ def register(app: Flask) -> None:
         click.echo(f"Chase at {local:%Y-%m-%d %H:%M} Europe/London{' (dry run)' if dry_run else ''}")
         for line in report.lines():
             click.echo(line)
+        if not dry_run:  # safeguarding alerts and digests whose sending was left unknown (timeout, 5xx)
+            from feedback.insight.casework.digest import staff_email_personalisation
+            from feedback.notify.staff import settle_staff_messages
+
+            settled = settle_staff_messages(staff_email_personalisation)
+            if settled:
+                click.echo(f"Staff emails settled after an unknown outcome: {settled}")
         length = longest_sms(current_app.config["COUNCIL_NAME"], current_app.config["PUBLIC_BASE_URL"])
         if length > SMS_FRAGMENT:
             click.echo(f"Warning: a text message is {length} characters, more than one text ({SMS_FRAGMENT}).")

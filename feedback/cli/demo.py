@@ -50,7 +50,8 @@ def demo_command(seed: int) -> None:
     click.echo(
         f"Loaded the demo council in {summary.seconds:.1f} s: {summary.children:,} children, "
         f"{summary.contacts:,} contacts, {summary.invitations:,} invitations, {summary.messages:,} messages, "
-        f"{summary.responses:,} responses, {summary.calls:,} calls."
+        f"{summary.responses:,} responses, {summary.calls:,} calls; analysed: {summary.follow_ups:,} follow-ups "
+        f"opened, {summary.alerts:,} safeguarding alerts recorded (not emailed: demo history)."
     )
     _print_links(summary.links)
     _print_sign_ins(summary.sign_ins)

@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select
 from feedback.core import clock
 from feedback.core.extensions import db
 from feedback.core.passwords import hash_password, verify_password
+from feedback.demo.casework import add_worries, analyse_demo
 from feedback.demo.council import LINK_SURVEYS, REF_PREFIX, Council
 from feedback.models import (
     Answer,
@@ -57,6 +58,8 @@ class DemoSummary:
     messages: int
     responses: int
     calls: int
+    follow_ups: int
+    alerts: int
     links: dict[str, str]  # survey key -> a link to an open, unanswered invitation
     sign_ins: list[tuple[str, str, str | None]]  # (email, role, password or None if it was not set by the demo)
     seconds: float
@@ -121,8 +124,10 @@ def load_demo(seed: int = 2026) -> DemoSummary:
     officer_id = _ensure_users()
     council = Council(random.Random(seed), clock.now(), current_app.config["SECRET_KEY"], officer_id)
     council.build(CHILDREN)
+    add_worries(council.responses, council.answers, random.Random(seed + 1))
     _insert_all(council)
     db.session.commit()
+    casework = analyse_demo(officer_id, random.Random(seed))
     return DemoSummary(
         children=len(council.children),
         contacts=len(council.contacts),
@@ -130,6 +135,8 @@ def load_demo(seed: int = 2026) -> DemoSummary:
         messages=len(council.messages),
         responses=len(council.responses),
         calls=len(council.calls),
+        follow_ups=casework.follow_ups,
+        alerts=casework.alerts,
         links=open_links(),
         sign_ins=demo_sign_ins(),
         seconds=timer.perf_counter() - started,

@@ -264,6 +264,14 @@ COMPLAINTS = (
     "A single point of contact would make a huge difference.",
 )
 
+# A handful of answers that suggest a child may be at risk, so that the demo shows safeguarding alerts.
+WORRIES = 3  # "could be better" answers from parents and carers given one of these (feedback/demo/casework.py)
+SAFEGUARDING_WORRIES = (
+    "He has come home with bruises twice this term and nobody at school can tell me how.",
+    "Staff restrained her on the floor last week and I was only told days later.",
+    "He keeps saying he does not want to be alive any more and we are still waiting for CAMHS.",
+)
+
 YOUNG_PERSON_PRAISE = (
     "People listened to me.",
     "I liked having my teacher there.",

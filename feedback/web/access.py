@@ -53,6 +53,12 @@ ACCESS: dict[str, str | frozenset[str]] = {
     # Administration (admin only)
     # -- Issue 7, figures and responses: add lines below this one --
     # -- Issue 7, follow-ups and safeguarding: add lines below this one --
+    "officer.follow_ups": STAFF,
+    "officer.follow_ups_csv": STAFF,
+    "officer.follow_up": STAFF,
+    "officer.follow_up_note": STAFF,
+    "officer.safeguarding_alerts": STAFF,
+    "officer.safeguarding_alert": STAFF,
     # -- Issue 8, representativeness: add lines below this one --
     # -- Issue 9, "You said, we did" and public results: add lines below this one --
     # -- Issue 10, accounts, audit, security.txt: add lines below this one --

@@ -15,6 +15,8 @@ def register(app: Flask) -> None:
             "service_name": current_app.config["SERVICE_NAME"],
             "send_team_email": current_app.config["SEND_TEAM_EMAIL"],
             "send_team_phone": current_app.config["SEND_TEAM_PHONE"],
+            "childrens_services_phone": current_app.config["CHILDRENS_SERVICES_PHONE"],
+            "childrens_services_out_of_hours_phone": current_app.config["CHILDRENS_SERVICES_OUT_OF_HOURS_PHONE"],
             "csp_nonce": getattr(g, "csp_nonce", ""),
         }
 

@@ -20,11 +20,16 @@ from feedback.models import (
     Child,
     Contact,
     ContactRole,
+    FollowUp,
+    FollowUpStatus,
     Invitation,
     InvitationStatus,
     Message,
     Response,
     ResponseChannel,
+    ResponseTheme,
+    SafeguardingAlert,
+    StaffMessage,
     User,
 )
 from feedback.surveys.definitions import get_survey
@@ -143,6 +148,26 @@ def _check_responses() -> None:
     assert db.session.scalar(wrong_snapshot) == 0
 
 
+def _check_analysed(output: str) -> None:
+    """Officers see sentiment, themes, follow-ups and alerts in the demo; no email is sent for its history."""
+    responses = db.session.scalar(select(func.count()).select_from(Response))
+    assert db.session.scalar(select(func.count()).where(Response.analysed_at.is_not(None))) == responses
+    with_text = select(Answer.response_id).where(Answer.text.is_not(None))
+    polarity = select(func.count()).where(Response.id.in_(with_text), Response.sentiment_polarity.is_not(None))
+    writers = select(func.count(func.distinct(Answer.response_id))).where(Answer.text.is_not(None))
+    assert db.session.scalar(polarity) == db.session.scalar(writers) > 0
+    themes = dict(db.session.execute(select(ResponseTheme.theme, func.count()).group_by(ResponseTheme.theme)).all())
+    assert len(themes) == 9 and min(themes.values()) > 10
+    states = dict(db.session.execute(select(FollowUp.status, func.count()).group_by(FollowUp.status)).all())
+    assert states[FollowUpStatus.RESOLVED] > states.get(FollowUpStatus.OPEN, 0) > 0
+    assert 0.1 < sum(states.values()) / responses < 0.6
+    assert db.session.scalar(select(func.count()).select_from(StaffMessage)) == 0  # no alert emails for history
+    alerts = db.session.scalar(select(func.count()).select_from(SafeguardingAlert))
+    open_alerts = select(func.count()).where(SafeguardingAlert.handled_at.is_(None))
+    assert db.session.scalar(open_alerts) == (1 if alerts else 0)
+    assert f"{sum(states.values()):,} follow-ups" in output
+
+
 def _check_printed_links(output: str, client) -> list[str]:
     tokens = re.findall(r"http://survey\.test/s/([A-Za-z0-9_-]+)", output)
     assert len(tokens) == 3
@@ -179,6 +204,7 @@ def test_demo_fills_an_empty_database_once(app, runner, client):
     _check_people()
     _check_invitations()
     _check_responses()
+    _check_analysed(result.output)
     tokens = _check_printed_links(result.output, client)
     _check_sign_in(result.output, client)
 

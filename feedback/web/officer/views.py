@@ -36,3 +36,5 @@ __all__ = ["auth"]
 from feedback.web.officer import outbox  # noqa
 from feedback.web.officer import imports  # noqa
 from feedback.web.officer import calls  # noqa: E402,F401
+from feedback.web.officer.casework import follow_ups  # noqa: E402,F401
+from feedback.web.officer.casework import safeguarding  # noqa: E402,F401
