@@ -8,8 +8,9 @@ The rules (REFERENCE.md, "Publishing small numbers"; DESIGN section 9):
 3. Secondary: a hidden count must not be recoverable from what is shown. A table's columns are parts (quarters)
    and their total (the year), and the total is the sum of the parts, so a single hidden quarter is the year minus
    the others; rows are tied too (agreeing answers <= answers <= families who answered <= families asked). While
-   any hidden count can be pinned to one value, the smallest shown non-zero part of its row is hidden as well (or,
-   when no part is left, the total).
+   any hidden count can be pinned to one value, another shown non-zero part of its row is hidden as well: in a
+   quarter already hidden in another row if there is one (tied rows then hide the same quarters and their totals
+   can stay), else the smallest; when no part is left, the total.
 
 What a reader knows of each hidden count: 1 to 4 when it says "fewer than 5"; at least 5 when it is hidden only
 to protect another (those are never 1 to 4); 0 up to its denominator when its base is too small; and every row sum
@@ -222,12 +223,18 @@ def _apply_base(values, hidden: dict[Key, Hidden], ratios: Sequence[Ratio]) -> N
 
 
 def _next_to_hide(values, hidden, row: str, has_total: bool) -> Key | None:
-    """The smallest shown non-zero part of the row, else its total (when shown and non-zero)."""
+    """A shown non-zero part of the row, preferring a column already hidden in another row (so that tied rows
+    hide the same quarters, and their totals can stay) and then the smallest; else the row's total."""
     columns = len(values[row])
     parts = list(range(columns - 1)) if has_total else list(range(columns))
-    candidates = [(values[row][c], c) for c in parts if (row, c) not in hidden and values[row][c] > 0]
+    hidden_columns = {c for _, c in hidden}
+    candidates = [
+        (c not in hidden_columns, values[row][c], c)
+        for c in parts
+        if (row, c) not in hidden and values[row][c] > 0
+    ]
     if candidates:
-        return (row, min(candidates)[1])
+        return (row, min(candidates)[2])
     total = (row, columns - 1)
     if has_total and total not in hidden and values[row][columns - 1] > 0:
         return total
@@ -279,7 +286,12 @@ def suppress(
     }
     _apply_base(values, hidden, ratios)
     for _ in range(sum(lengths) * len(values) + 1):
-        exposed = recoverable(values, hidden, pairs, has_total) or pinned_exactly(values, hidden, pairs, has_total)
+        # Row sums alone first: those pins are the source of most others, and are fixed in their own row.
+        exposed = (
+            recoverable(values, hidden, (), has_total)
+            or recoverable(values, hidden, pairs, has_total)
+            or pinned_exactly(values, hidden, pairs, has_total)
+        )
         if not exposed:
             break
         hidden[_choose(values, hidden, exposed, pairs, has_total)] = Hidden.SECONDARY

@@ -36,3 +36,4 @@ __all__ = ["auth"]
 from feedback.web.officer import outbox  # noqa
 from feedback.web.officer import imports  # noqa
 from feedback.web.officer import calls  # noqa: E402,F401
+from feedback.web.officer import entries  # noqa: E402,F401
