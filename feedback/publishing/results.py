@@ -20,7 +20,7 @@ from feedback.core.clock import as_utc
 from feedback.core.extensions import db
 from feedback.insight.periods import Period
 from feedback.models import Answer, Invitation, Response
-from feedback.publishing.suppression import Bound, Hidden, Published, Ratio, suppress
+from feedback.publishing.suppression import MIN_BASE, Bound, Hidden, Published, Ratio, suppress
 from feedback.surveys.definitions import SURVEYS, Survey
 
 AGREE = tuple(sorted({c.value for s in SURVEYS.values() for c in s.scale if c.agrees}))
@@ -184,10 +184,10 @@ def _statement_text(published: Published, ratio: Ratio, column: int) -> str:
         return "fewer than 5 answers" if answered.hidden == Hidden.LOW else "not shown"
     if answered.value == 0:
         return "no answers"
+    if answered.value < MIN_BASE:  # says less than "fewer than 5 agreed" would: nothing about who agreed
+        return f"{answered.value:,} answers: too few for a percentage"
     if agree.hidden == Hidden.LOW:
         return f"fewer than 5 of {answered.value:,} agreed"
-    if agree.hidden == Hidden.BASE:
-        return f"{answered.value:,} answers: too few for a percentage"
     return f"{answered.value:,} answers: percentage not shown"
 
 
