@@ -229,9 +229,7 @@ def _next_to_hide(values, hidden, row: str, has_total: bool) -> Key | None:
     parts = list(range(columns - 1)) if has_total else list(range(columns))
     hidden_columns = {c for _, c in hidden}
     candidates = [
-        (c not in hidden_columns, values[row][c], c)
-        for c in parts
-        if (row, c) not in hidden and values[row][c] > 0
+        (c not in hidden_columns, values[row][c], c) for c in parts if (row, c) not in hidden and values[row][c] > 0
     ]
     if candidates:
         return (row, min(candidates)[2])
