@@ -24,6 +24,7 @@ from feedback.core import clock
 from feedback.core.extensions import db
 from feedback.core.passwords import hash_password, verify_password
 from feedback.demo.council import LINK_SURVEYS, REF_PREFIX, Council
+from feedback.demo.entries import add_demo_entries
 from feedback.models import (
     Answer,
     CallRecord,
@@ -122,6 +123,8 @@ def load_demo(seed: int = 2026) -> DemoSummary:
     council = Council(random.Random(seed), clock.now(), current_app.config["SECRET_KEY"], officer_id)
     council.build(CHILDREN)
     _insert_all(council)
+    db.session.commit()
+    add_demo_entries(officer_id)  # "You said, we did" (feedback/demo/entries.py)
     db.session.commit()
     return DemoSummary(
         children=len(council.children),

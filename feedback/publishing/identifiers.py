@@ -177,8 +177,9 @@ def _name_set() -> frozenset[str]:
 
 
 def _name_forms(name: str | None) -> set[str]:
-    """'alex o'brien-smith' -> {'alex o'brien-smith', 'alex'}: the full name and the first name."""
-    words = [w.lower() for w in _words(name or "")]
+    """'alex o'brien-smith' -> {'alex o'brien-smith', 'alex'}: the full name and the first name, lower-cased."""
+    words = [w.strip(".,;:()\"") for w in (name or "").lower().split()]
+    words = [w for w in words if w]
     if not words:
         return set()
     return {" ".join(words[:MAX_NAME_WORDS]), words[0]}

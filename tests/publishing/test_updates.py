@@ -3,6 +3,7 @@ at most once through the chase's sender, inside civil hours; through the fake No
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import date, timedelta
 
@@ -232,3 +233,33 @@ def test_publish_due_holds_an_entry_that_names_someone(app):
     assert report.held == [action.id] and report.published == []
     db.session.expire_all()
     assert action.status == ActionStatus.SCHEDULED and update_messages() == []
+
+
+def test_runs_at_once_on_postgresql_never_send_an_update_twice(app, notify):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks with SKIP LOCKED: PostgreSQL only")
+    app.config.update(CHASE_BATCH_SIZE=4, NOTIFY_WORKERS=2)
+    notify.latency = 0.02
+    with clock.frozen(london(TUESDAY - timedelta(days=1))):
+        families = [respond(consent_contact=True) for _ in range(24)]
+    make_entry(responses=families, publish_at=london(SUNDAY, 12))  # queued, waiting for Monday
+    moment = london(SUNDAY + timedelta(days=1), 10)
+    reports, errors = [None] * 3, []
+
+    def work(index: int) -> None:
+        try:
+            with app.app_context():
+                reports[index] = deliver_updates(moment)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    with clock.frozen(moment):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert not errors, errors
+    assert sum(r.total_sent for r in reports) == 24
+    assert len(notify.notifications) == 24
+    assert all(n == 1 for n in Counter(notify.references()).values())

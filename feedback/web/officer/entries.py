@@ -158,7 +158,8 @@ def edit_entry(entry_id: int):
     if request.method == "GET":
         form.progress.data = str(action.progress)
         form.theme.data = action.theme or ""
-    flags = flags_for(action, _fields(form)) if form.is_submitted() and form.progress.data else []
+    typed = form.is_submitted() and form.progress.data in {p.value for p in ActionProgress}
+    flags = flags_for(action, _fields(form)) if typed else flags_for(action)
     form.not_names.choices = _flag_choices(flags)
     if form.validate_on_submit():
         try:
