@@ -3,7 +3,8 @@ behind them, quotes from families who agreed to be quoted, and the names and ref
 goes public.
 
 The caller commits. An entry the public can see (published) is edited only when nothing in it is flagged, and every
-such edit is audited; a draft may hold flags until it is published or scheduled.
+such edit is audited; a draft (or a withdrawn entry, being put right) may hold flags until it is published or
+scheduled.
 """
 
 from __future__ import annotations
@@ -257,8 +258,6 @@ def update_entry(action: Action, fields_: EntryFields, user: User | None, not_na
     A published or scheduled entry's text was checked when it went out, so an edit is refused (Flagged) while
     anything in it is flagged; `not_names` are flagged words the officer confirms, with this save, are not names.
     """
-    if action.status == ActionStatus.WITHDRAWN:
-        raise EntryError("This entry has been withdrawn: it cannot be edited")
     fields_ = _clean(fields_)
     confirmed, remaining = _split_flags(flags_for(action, fields_), not_names)
     if remaining and action.status in (ActionStatus.PUBLISHED, ActionStatus.SCHEDULED):
@@ -288,8 +287,6 @@ def link_response(action: Action, response_id: int, user: User | None) -> Respon
     response = db.session.get(Response, response_id)
     if response is None:
         raise EntryError(f"There is no response number {response_id}")
-    if action.status == ActionStatus.WITHDRAWN:
-        raise EntryError("This entry has been withdrawn")
     if response in action.responses:
         raise EntryError(f"Response {response_id} is already linked to this entry")
     action.responses.append(response)
@@ -362,8 +359,6 @@ def add_quote(
     """Quote a family's words in the entry. Only from a family who agreed to be quoted; only their own words,
     shortened with "…" or with [words in brackets] put in place of a name; never with a flag left unresolved on
     a public entry."""
-    if action.status == ActionStatus.WITHDRAWN:
-        raise EntryError("This entry has been withdrawn")
     answer = next((a for a in quotable_answers(response) if a.question_key == question_key), None)
     if answer is None:
         raise EntryError("This family did not agree to be quoted, or wrote nothing for that question")

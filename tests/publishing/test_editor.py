@@ -265,3 +265,22 @@ def test_the_response_page_panel(app, client, officer):
 def test_viewers_cannot_open_the_editor(client):
     sign_in(client, "viewer")
     assert client.get("/officer/you-said-we-did").status_code == 403
+
+
+def test_a_withdrawn_entry_is_put_right_and_published_again_at_the_same_address(client, officer):
+    action = make_entry(publish_at=london(TUESDAY))
+    slug = action.slug
+    post(client, f"/officer/you-said-we-did/{action.id}/withdraw", {"reason": "A wrong figure"})
+    assert client.get(f"/officer/you-said-we-did/{action.id}/edit").status_code == 200
+    edited = FORM | {"title": "Decisions within 16 weeks", "we_did": "The right figure."}
+    assert post(client, f"/officer/you-said-we-did/{action.id}/edit", edited, london(TUESDAY, 11)).status_code == 302
+    assert audits("entry_edited") == []  # not public while withdrawn
+    assert (
+        post(client, f"/officer/you-said-we-did/{action.id}/publish", {"when": "now"}, london(TUESDAY, 12)).status_code
+        == 302
+    )
+    db.session.refresh(action)
+    assert action.status == ActionStatus.PUBLISHED and action.slug == slug
+    assert action.published_at == london(TUESDAY)  # its first publication
+    page = client.get(f"/you-said-we-did/{slug}").get_data(as_text=True)
+    assert "The right figure." in page and "Decisions within 16 weeks" in page

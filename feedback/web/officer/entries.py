@@ -151,9 +151,6 @@ def new_entry():
 @officer_bp.route("/you-said-we-did/<int:entry_id>/edit", methods=["GET", "POST"])
 def edit_entry(entry_id: int):
     action = _entry(entry_id)
-    if action.status == ActionStatus.WITHDRAWN:
-        flash("This entry has been withdrawn: publish it again before you edit it")
-        return redirect(url_for("officer.entry", entry_id=action.id))
     form = EntryForm(obj=action if request.method == "GET" else None)
     if request.method == "GET":
         form.progress.data = str(action.progress)
