@@ -16,7 +16,7 @@ from sqlalchemy import case, distinct, func, select
 from feedback.core.clock import LONDON, as_utc, london
 from feedback.core.extensions import db
 from feedback.insight.periods import Period
-from feedback.models import Action, Invitation, Response, action_response
+from feedback.models import Action, ActionQuote, Invitation, Response, action_response
 from feedback.publishing.entries import PUBLIC_STATUSES
 
 FEWER_THAN = 5  # "based on feedback from fewer than 5 families" below this
@@ -108,8 +108,18 @@ def used_themes() -> list[str]:
     return sorted(set(db.session.scalars(select(Action.theme).where(_published(), Action.theme.is_not(None)))))
 
 
-def entries_version() -> tuple[datetime | None, int]:
-    """(when any entry last changed, how many entries there are): what the public pages' caching validators are
-    made of. Any save touches an entry's updated_at, so a publication, an edit or a withdrawal moves it."""
-    latest, count = db.session.execute(select(func.max(Action.updated_at), func.count(Action.id))).one()
-    return (as_utc(latest) if latest else None), count
+def entries_version() -> tuple[datetime | None, tuple]:
+    """(when any entry last changed, a fingerprint of everything the public pages show of the entries): what their
+    caching validators are made of. Any save touches an entry's updated_at; the counts catch what changes beside
+    it (a response erased, a family withdrawing consent to be quoted)."""
+    quoted = select(func.count(ActionQuote.id)).join(Response, Response.id == ActionQuote.response_id)
+    row = db.session.execute(
+        select(
+            select(func.max(Action.updated_at)).scalar_subquery(),
+            select(func.count(Action.id)).scalar_subquery(),
+            select(func.count()).select_from(action_response).scalar_subquery(),
+            quoted.where(Response.consent_quote.is_(True)).scalar_subquery(),
+        )
+    ).one()
+    latest = as_utc(row[0]) if row[0] else None
+    return latest, (latest, *row[1:])
