@@ -383,6 +383,11 @@ class Config:
     # `flask analyse` opens follow-ups for responses this recent only (older ones are counted, not opened).
     FOLLOW_UP_BACKFILL_DAYS = int(os.environ.get("FOLLOW_UP_BACKFILL_DAYS", "60"))
 
+    # "You said, we did" and the public results (issue 9).
+    # How long browsers and shared caches may keep a public page before asking again (they then get 304 Not
+    # Modified when nothing changed). Short: a withdrawn entry must not linger.
+    PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the demo runs like production; set FLASK_DEBUG=1 to debug

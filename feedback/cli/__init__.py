@@ -8,7 +8,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command to `app.cli`."""
-    from feedback.cli import accounts, casework, chasing, cohort, demo
+    from feedback.cli import accounts, casework, chasing, cohort, demo, publishing
 
-    for module in (accounts, cohort, chasing, demo, casework):
+    for module in (accounts, cohort, chasing, demo, casework, publishing):
         module.register(app)

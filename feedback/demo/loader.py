@@ -25,6 +25,7 @@ from feedback.core.extensions import db
 from feedback.core.passwords import hash_password, verify_password
 from feedback.demo.casework import add_worries, analyse_demo
 from feedback.demo.council import LINK_SURVEYS, REF_PREFIX, Council
+from feedback.demo.entries import add_demo_entries
 from feedback.models import (
     Answer,
     CallRecord,
@@ -128,6 +129,8 @@ def load_demo(seed: int = 2026) -> DemoSummary:
     _insert_all(council)
     db.session.commit()
     casework = analyse_demo(officer_id, random.Random(seed))
+    add_demo_entries(officer_id)  # "You said, we did" (feedback/demo/entries.py)
+    db.session.commit()
     return DemoSummary(
         children=len(council.children),
         contacts=len(council.contacts),

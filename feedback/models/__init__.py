@@ -11,13 +11,25 @@ from feedback.models.chasing import CallOutcome, CallRecord, Channel, InboundSms
 from feedback.models.cohort import Child, Contact, ContactRole
 from feedback.models.insight import FollowUp, FollowUpNote, FollowUpStatus, SafeguardingAlert
 from feedback.models.notify import StaffMessage
-from feedback.models.publishing import Action, ActionStatus, action_response
+from feedback.models.publishing import (
+    Action,
+    ActionNotice,
+    ActionProgress,
+    ActionQuote,
+    ActionStatus,
+    ActionVersion,
+    action_response,
+)
 from feedback.models.surveys import Answer, Invitation, InvitationStatus, Response, ResponseChannel, ResponseTheme
 from feedback.models.types import StrEnumType, TimestampMixin, UTCDateTime
 
 __all__ = [
     "Action",
+    "ActionNotice",
+    "ActionProgress",
+    "ActionQuote",
     "ActionStatus",
+    "ActionVersion",
     "Answer",
     "ApiToken",
     "AuditEvent",

@@ -61,6 +61,25 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "officer.safeguarding_alert": STAFF,
     # -- Issue 8, representativeness: add lines below this one --
     # -- Issue 9, "You said, we did" and public results: add lines below this one --
+    "public.entry": ANYONE,
+    "public.feed": ANYONE,
+    "public.results": ANYONE,
+    "public.sitemap": ANYONE,
+    "public.robots_txt": ANYONE,
+    "officer.entries": STAFF,
+    "officer.new_entry": STAFF,
+    "officer.entry": STAFF,
+    "officer.edit_entry": STAFF,
+    "officer.preview_entry": STAFF,
+    "officer.entry_history": STAFF,
+    "officer.publish_entry": STAFF,
+    "officer.withdraw_entry": STAFF,
+    "officer.confirm_entry_words": STAFF,
+    "officer.link_entry_response": STAFF,
+    "officer.unlink_entry_response": STAFF,
+    "officer.add_entry_quote": STAFF,
+    "officer.remove_entry_quote": STAFF,
+    "officer.response_to_entry": STAFF,
     # -- Issue 10, accounts, audit, security.txt: add lines below this one --
     # -- end of the table --
 }

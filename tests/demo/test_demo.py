@@ -15,6 +15,8 @@ from feedback.core.passwords import verify_password
 from feedback.demo.council import LINK_SURVEYS, Council
 from feedback.demo.population import COMPLAINTS, PRAISE, YOUNG_PERSON_COMPLAINTS, YOUNG_PERSON_PRAISE
 from feedback.models import (
+    Action,
+    ActionNotice,
     Answer,
     CallRecord,
     Child,
@@ -103,12 +105,26 @@ def _check_invitations() -> None:
             assert first <= NOW < closes
         if submitted is not None:
             assert first <= submitted <= min(closes, NOW)
-    per_invitation = select(Message.invitation_id).group_by(Message.invitation_id)
-    assert not db.session.scalars(per_invitation.having(func.count() > 3)).all()
+    # At most 3 chase messages per invitation; a "You said, we did" update (purpose "update") is not chasing.
+    chase = select(Message.invitation_id).where(Message.purpose.in_(("invite", "reminder")))
+    assert not db.session.scalars(chase.group_by(Message.invitation_id).having(func.count() > 3)).all()
+    updates = select(func.count()).select_from(Message).where(Message.purpose == "update")
+    assert db.session.scalar(updates) == db.session.scalar(select(func.count()).select_from(ActionNotice))
     unsent = select(func.count()).select_from(Message).join(Invitation).where(Invitation.first_sent_at.is_(None))
     assert db.session.scalar(unsent) == 0
     statuses = dict(db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all())
     assert statuses["delivered"] > 10 * statuses["permanent-failure"] > 0
+
+
+def _check_you_said_we_did(client) -> None:
+    entries = list(db.session.scalars(select(Action)))
+    published = [a for a in entries if a.status == "published"]
+    assert len(published) >= 3 and len(entries) > len(published)  # and a draft
+    listing = client.get("/you-said-we-did").get_data(as_text=True)
+    for action in entries:
+        assert (action.title in listing) is (action in published)
+    assert any(a.quotes for a in published)
+    assert "based on feedback from fewer than" not in listing  # each answers enough families
 
 
 def _check_responses() -> None:
@@ -205,6 +221,7 @@ def test_demo_fills_an_empty_database_once(app, runner, client):
     _check_invitations()
     _check_responses()
     _check_analysed(result.output)
+    _check_you_said_we_did(client)
     tokens = _check_printed_links(result.output, client)
     _check_sign_in(result.output, client)
 

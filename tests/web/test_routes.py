@@ -13,7 +13,8 @@ PUBLIC_PREFIXES = ("public.", "survey.", "api.", "notify.", "static")
 OPEN_OFFICER_ENDPOINTS = {"officer.sign_in", "officer.sign_out"}
 
 # URLs printed in emails and texts must never disappear.
-STABLE_URLS = ["/s/<token>", "/s/<token>/done", "/s/<token>/stop", "/you-said-we-did", "/accessibility", "/privacy"]
+STABLE_URLS = ["/s/<token>", "/s/<token>/done", "/s/<token>/stop", "/you-said-we-did", "/accessibility", "/privacy",
+               "/you-said-we-did/<slug>", "/you-said-we-did/feed.atom", "/results", "/sitemap.xml"]  # fmt: skip
 
 
 def test_stable_public_urls_exist(app):
@@ -48,7 +49,7 @@ def test_viewers_cannot_reach_officer_work(app, client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/accessibility", "/privacy", "/cookies", "/you-said-we-did", "/officer/sign-in"]
+    "path", ["/", "/accessibility", "/privacy", "/cookies", "/you-said-we-did", "/results", "/officer/sign-in"]
 )
 def test_public_pages_have_one_h1_matching_the_title(client, path):
     html = client.get(path).get_data(as_text=True)

@@ -38,3 +38,4 @@ from feedback.web.officer import imports  # noqa
 from feedback.web.officer import calls  # noqa: E402,F401
 from feedback.web.officer.casework import follow_ups  # noqa: E402,F401
 from feedback.web.officer.casework import safeguarding  # noqa: E402,F401
+from feedback.web.officer import entries  # noqa: E402,F401

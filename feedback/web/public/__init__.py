@@ -2,4 +2,4 @@ from flask import Blueprint
 
 public_bp = Blueprint("public", __name__)
 
-from feedback.web.public import views  # noqa: E402,F401
+from feedback.web.public import entries, results, site, views  # noqa: E402,F401

@@ -1,36 +1,27 @@
-"""Public pages: start, accessibility statement, privacy notice, cookies, "You said, we did"."""
+"""Public pages: start, accessibility statement, privacy notice, cookies. ("You said, we did" is in entries.py,
+the results in results.py, the sitemap and robots.txt in site.py.)"""
 
 from flask import render_template
-from sqlalchemy import select
 
-from feedback.core.extensions import db
-from feedback.models import Action, ActionStatus
 from feedback.web.public import public_bp
+from feedback.web.public.caching import cached, release_time
 
 
 @public_bp.get("/")
 def start():
-    return render_template("public/start.html")
+    return cached("static", release_time(), lambda: render_template("public/start.html"))
 
 
 @public_bp.get("/accessibility")
 def accessibility():
-    return render_template("public/accessibility.html")
+    return cached("static", release_time(), lambda: render_template("public/accessibility.html"))
 
 
 @public_bp.get("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    return cached("static", release_time(), lambda: render_template("public/privacy.html"))
 
 
 @public_bp.get("/cookies")
 def cookies():
-    return render_template("public/cookies.html")
-
-
-@public_bp.get("/you-said-we-did")
-def you_said_we_did():
-    actions = db.session.scalars(
-        select(Action).where(Action.status == ActionStatus.PUBLISHED).order_by(Action.published_at.desc())
-    ).all()
-    return render_template("public/you_said_we_did.html", actions=actions)
+    return cached("static", release_time(), lambda: render_template("public/cookies.html"))
