@@ -30,7 +30,7 @@ from feedback.chasing.guards import Breaker, run_lock, shared_limiter
 from feedback.chasing.receipts import NOTIFY_STATUSES
 from feedback.chasing.report import ChaseReport
 from feedback.chasing.rules import Action, ChaseRules, Decision, add_days, closes_at_for, decide
-from feedback.chasing.store import OURS, fail_channel, invitation_facts, mark_invitation_sent, settle
+from feedback.chasing.store import OURS, fail_channel, invitation_facts, mark_delivered, mark_invitation_sent, settle
 from feedback.core import clock
 from feedback.core.extensions import db
 from feedback.models import Invitation, InvitationStatus, Message, MessageStatus
@@ -360,7 +360,7 @@ class _ChaseRun:
         send = self.service.send_email if job.channel == "email" else self.service.send_sms
         body = send(to=job.to, purpose=job.purpose, personalisation=job.personalisation, reference=job.reference).body
         message.status, message.body, message.sent_at = MessageStatus.OUTBOX, body, self.now
-        mark_invitation_sent(invitation.id, self.now, self.rules)
+        mark_invitation_sent(invitation.id, self.now, self.rules, reminder=job.purpose == "reminder")
         self.report.count_send(job.channel, job.purpose)
         return None
 
@@ -375,7 +375,7 @@ class _ChaseRun:
     def _on_sent(self, job: Job, outcome: Outcome) -> None:
         status = MessageStatus.OUTBOX if outcome.notify_id is None else MessageStatus.SENT
         settle(job.message_id, status, notify_id=outcome.notify_id, sent_at=self.now, body=outcome.body)
-        mark_invitation_sent(job.invitation_id, self.now, self.rules)
+        mark_invitation_sent(job.invitation_id, self.now, self.rules, reminder=job.purpose == "reminder")
         self.report.count_send(job.channel, job.purpose)
         if job.lookup_first:
             self.report.resent += 1
@@ -384,7 +384,9 @@ class _ChaseRun:
         status = NOTIFY_STATUSES.get(outcome.notify_status, MessageStatus.SENT)
         at = job.attempted_at or self.now
         settle(job.message_id, status, notify_id=outcome.notify_id, sent_at=at)
-        mark_invitation_sent(job.invitation_id, at, self.rules)
+        mark_invitation_sent(job.invitation_id, at, self.rules, reminder=job.purpose == "reminder")
+        if status == MessageStatus.DELIVERED:
+            mark_delivered(job.invitation_id, self.now)
         if status == MessageStatus.PERMANENT_FAILURE:
             fail_channel(job.contact_id, job.channel, job.to, self.now)
         self.report.recovered += 1
