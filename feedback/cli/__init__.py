@@ -8,7 +8,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command to `app.cli`."""
-    from feedback.cli import accounts, chasing, cohort, demo
+    from feedback.cli import accounts, chasing, cohort, demo, insight
 
-    for module in (accounts, cohort, chasing, demo):
+    for module in (accounts, cohort, chasing, demo, insight):
         module.register(app)
