@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import Select, and_, exists, func, not_, or_, select, text
 from sqlalchemy.orm import joinedload, selectinload
 
-from feedback.cohort.ethnicity import MAJOR_GROUP
+from feedback.cohort.ethnicity import EXTENDED_CODES, GROUPS, MAJOR_GROUP
 from feedback.core.extensions import db
 from feedback.insight.figures.counts import in_period
 from feedback.insight.periods import Period
@@ -76,12 +76,18 @@ def _sentiment_condition(band: str):
     }[band]
 
 
+def _codes_in(group: str) -> list[str]:
+    """The main codes of a major group and the extended codes that roll up to them."""
+    main = [code for code, major in MAJOR_GROUP.items() if major == group]
+    return main + [code for code, (_, rolls_up_to) in EXTENDED_CODES.items() if rolls_up_to in main]
+
+
 def ethnic_group_condition(column, group: str):
-    """A column of DfE main codes in a major group; 'unknown' is refused, not obtained, blank or unrecognised."""
+    """A column of DfE codes in a major group; 'unknown' is refused, not obtained, blank or unrecognised."""
     if group == "unknown":
-        known = [code for code, major in MAJOR_GROUP.items() if major != "unknown"]
+        known = [code for key in GROUPS if key != "unknown" for code in _codes_in(key)]
         return or_(column.is_(None), column.not_in(known))
-    return column.in_([code for code, major in MAJOR_GROUP.items() if major == group])
+    return column.in_(_codes_in(group))
 
 
 def _follow_up_condition(state: str):

@@ -15,7 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 from wtforms import Form, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from feedback.core.audit import record_audit
 from feedback.core.extensions import db
@@ -85,8 +85,9 @@ class FindInvitationForm(Form):
     ref = StringField(
         "Child's reference",
         description="As in the case management system, for example C000123. The start of it is enough.",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
-            InputRequired(message="Enter the child's reference"),
+            DataRequired(message="Enter the child's reference"),
             Length(max=64, message="A child's reference is 64 characters or fewer"),
         ],
         widget=GovTextInput(),

@@ -128,7 +128,7 @@ def responses():
         "officer/responses.html",
         form=form,
         filters=filters,
-        rows=page_of_responses(filters, page),
+        rows=page_of_responses(filters, page, PAGE_SIZE),
         total=total,
         page=page,
         pages=pages,
