@@ -65,7 +65,7 @@ def median_time(action, runs: int) -> float:
 
 
 def explain(db, statement) -> list[str]:
-    compiled = statement.compile(dialect=db.engine.dialect)
+    compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
     with db.engine.connect() as conn:
         rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled), compiled.params)
         return [row[0] for row in rows]
@@ -73,7 +73,7 @@ def explain(db, statement) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs of each (the median is reported)")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each (the median is reported)")
     parser.add_argument("--no-plans", action="store_true", help="do not print the query plans")
     args = parser.parse_args()
     try:
@@ -145,7 +145,8 @@ def main() -> int:
             ),
         }
         width = max(len(name) for name in results)
-        print(f"\nMedian of {args.runs} runs (after a warm-up):")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"\nMedian of {args.runs} runs (after a warm-up), {os.cpu_count()} CPUs, load average {load}:")
         for name, seconds in results.items():
             print(f"  {name.ljust(width)}  {seconds * 1000:7.0f} ms")
         dashboard_ok = results["dashboard, whole year (HTTP)"] < DASHBOARD_CEILING
