@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime
 
+from feedback.core import clock
 from feedback.core.extensions import db
 from feedback.core.passwords import hash_password
-from feedback.models import Child, Contact, ContactRole, Invitation, Role, User
+from feedback.insight.intake import save_response
+from feedback.models import Child, Contact, ContactRole, Invitation, Response, ResponseChannel, Role, User
+from feedback.surveys.definitions import SURVEYS
 from feedback.surveys.invitations import new_invitation, token_for
 
 _seq = itertools.count(1)
@@ -50,6 +53,36 @@ def create_invitation(
     db.session.add(invitation)
     db.session.commit()
     return invitation, token_for(invitation)
+
+
+def create_response(
+    survey_key: str = "new_plan",
+    event_date: date = date(2026, 11, 2),
+    choices: dict[str, str] | None = None,
+    *,
+    texts: dict[str, str] | None = None,
+    channel: ResponseChannel = ResponseChannel.ONLINE,
+    entered_by: User | None = None,
+    at: datetime | None = None,
+    invitation: Invitation | None = None,
+    consent_contact: bool = False,
+    ethnicity: str | None = "WBRI",
+) -> Response:
+    """A response saved as every channel saves one (insight.intake.save_response), for a new invitation
+    unless one is given. `choices` maps statement keys to choice values (default: the scale's second,
+    "Agree" or "Not sure"); `texts` the free-text answers; `at` when it was submitted."""
+    survey = SURVEYS[survey_key]
+    if invitation is None:
+        role = ContactRole.YOUNG_PERSON if survey_key == "annual_review_young_person" else ContactRole.PARENT_CARER
+        invitation, _ = create_invitation(
+            survey_key, event_date, contact=create_contact(create_child(ethnicity=ethnicity), role=role)
+        )
+    data: dict[str, str | None] = {s.key: survey.scale[1].value for s in survey.statements}
+    data.update(choices or {})
+    data.update(texts or {})
+    data.update(consent_contact="yes" if consent_contact else "no", consent_quote="no")
+    with clock.frozen(at or clock.now()):
+        return save_response(invitation, survey, data, channel=channel, entered_by=entered_by)
 
 
 def create_user(email: str = "officer@example.org", password: str = "correct horse battery", **fields) -> User:

@@ -48,6 +48,8 @@ def record_call(invitation: Invitation, outcome: CallOutcome, note: str | None, 
         invitation=invitation, outcome=outcome, note=(note or "").strip() or None, user_id=user.id, created_at=moment
     )
     db.session.add(call)
+    if invitation.called_at is None:  # for the dashboard's chase funnel
+        invitation.called_at = moment
     if outcome in FINAL_OUTCOMES:
         invitation.call_done_at = moment
     if outcome == CallOutcome.WRONG_NUMBER and invitation.contact.mobile_failed_at is None:

@@ -29,6 +29,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from feedback.chasing.optout import opt_out_mobile
+from feedback.chasing.store import mark_delivered
 from feedback.core.audit import record_audit
 from feedback.core.clock import now
 from feedback.core.extensions import db
@@ -208,6 +209,8 @@ def record_receipt(body: object) -> ReceiptResult:
         message.status_at = parse_notify_time(body.get("completed_at")) or moment
         if message.sent_at is None:
             message.sent_at = parse_notify_time(body.get("sent_at")) or parse_notify_time(body.get("created_at"))
+    if status == MessageStatus.DELIVERED:  # for the chase funnel; once per invitation, whatever the order
+        mark_delivered(message.invitation_id, parse_notify_time(body.get("completed_at")) or moment)
     failed = False
     if status == MessageStatus.PERMANENT_FAILURE:
         # Also on a repeat: the address check is idempotent, and a first attempt may have lost a race.

@@ -30,7 +30,7 @@ from feedback.chasing.guards import run_lock
 from feedback.chasing.report import ChaseReport
 from feedback.chasing.rules import Action, Decision, add_days, closes_at_for, decide
 from feedback.chasing.sender import Job, Sender
-from feedback.chasing.store import OURS, invitation_facts, mark_invitation_sent
+from feedback.chasing.store import OURS, invitation_facts, mark_delivered, mark_invitation_sent
 from feedback.core import clock
 from feedback.core.extensions import db
 from feedback.models import Invitation, InvitationStatus, Message, MessageStatus
@@ -231,14 +231,17 @@ class _ChaseRun(Sender):
         send = self.service.send_email if job.channel == "email" else self.service.send_sms
         body = send(to=job.to, purpose=job.purpose, personalisation=job.personalisation, reference=job.reference).body
         message.status, message.body, message.sent_at = MessageStatus.OUTBOX, body, self.now
-        mark_invitation_sent(invitation.id, self.now, self.rules)
+        mark_invitation_sent(invitation.id, self.now, self.rules, reminder=job.purpose == "reminder")
         self.report.count_send(job.channel, job.purpose)
         return None
 
     # ------------------------------------------------------------ outcomes (hooks of the sender)
 
-    def _delivered(self, job: Job, at: datetime) -> None:
-        mark_invitation_sent(job.invitation_id, at, self.rules)
+    def _sent(self, job: Job, at: datetime) -> None:
+        mark_invitation_sent(job.invitation_id, at, self.rules, reminder=job.purpose == "reminder")
+
+    def _confirmed_delivered(self, job: Job, at: datetime) -> None:
+        mark_delivered(job.invitation_id, at)  # for the dashboard's chase funnel
 
     def _rejected(self, job: Job) -> None:
         self.rejected_invitations.add(job.invitation_id)

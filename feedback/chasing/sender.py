@@ -8,7 +8,8 @@ Notify may or may not have it). A recovery job asks Notify by reference first an
 nothing (`on_absent`). Only the main thread touches the database; worker threads make HTTP calls only. Notify's
 rate limit (a token bucket shared per key in the process) and a circuit breaker apply to every call.
 
-Subclasses say what to claim and what a delivered or rejected message means for them (`_delivered`, `_rejected`).
+Subclasses say what to claim and what a sent, delivered or rejected message means for them (`_sent`,
+`_confirmed_delivered`, `_rejected`).
 """
 
 from __future__ import annotations
@@ -87,8 +88,11 @@ class Sender:
 
     # ------------------------------------------------------------ hooks
 
-    def _delivered(self, job: Job, at: datetime) -> None:
+    def _sent(self, job: Job, at: datetime) -> None:
         """Notify has the message (or the outbox kept it), sent at `at`."""
+
+    def _confirmed_delivered(self, job: Job, at: datetime) -> None:
+        """Asked by reference, Notify says the message was delivered."""
 
     def _rejected(self, job: Job) -> None:
         """Notify refused the address or number (400); the channel is already marked failed."""
@@ -197,7 +201,7 @@ class Sender:
     def _on_sent(self, job: Job, outcome: Outcome) -> None:
         status = MessageStatus.OUTBOX if outcome.notify_id is None else MessageStatus.SENT
         settle(job.message_id, status, notify_id=outcome.notify_id, sent_at=self.now, body=outcome.body)
-        self._delivered(job, self.now)
+        self._sent(job, self.now)
         self.report.count_send(job.channel, job.purpose)
         if job.lookup_first:
             self.report.resent += 1
@@ -206,7 +210,9 @@ class Sender:
         status = NOTIFY_STATUSES.get(outcome.notify_status, MessageStatus.SENT)
         at = job.attempted_at or self.now
         settle(job.message_id, status, notify_id=outcome.notify_id, sent_at=at)
-        self._delivered(job, at)
+        self._sent(job, at)
+        if status == MessageStatus.DELIVERED:
+            self._confirmed_delivered(job, self.now)
         if status == MessageStatus.PERMANENT_FAILURE:
             fail_channel(job.contact_id, job.channel, job.to, self.now)
         self.report.recovered += 1

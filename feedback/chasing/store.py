@@ -58,8 +58,16 @@ def settle(message_id: int, status: MessageStatus, *, notify_id: str | None = No
         )
 
 
-def mark_invitation_sent(invitation_id: int, at: datetime, rules: ChaseRules) -> None:
-    """The first message went: the invitation is open, its reminders count from `at`, it closes 42 days on."""
+def mark_invitation_sent(invitation_id: int, at: datetime, rules: ChaseRules, *, reminder: bool = False) -> None:
+    """A message went. The first: the invitation is open, its reminders count from `at`, it closes 42 days on.
+    The first reminder: noted for the dashboard's chase funnel (Invitation.reminded_at)."""
+    if reminder:
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation_id, Invitation.reminded_at.is_(None))
+            .values(reminded_at=at)
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(
         update(Invitation)
         .where(Invitation.id == invitation_id, Invitation.first_sent_at.is_(None))
@@ -70,6 +78,16 @@ def mark_invitation_sent(invitation_id: int, at: datetime, rules: ChaseRules) ->
         update(Invitation)
         .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.PENDING)
         .values(status=InvitationStatus.OPEN)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_delivered(invitation_id: int, at: datetime) -> None:
+    """Notify delivered one of the invitation's messages: noted once, for the chase funnel."""
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.delivered_at.is_(None))
+        .values(delivered_at=at)
         .execution_options(synchronize_session=False)
     )
 

@@ -8,7 +8,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command to `app.cli`."""
-    from feedback.cli import accounts, casework, chasing, cohort, demo, publishing
+    from feedback.cli import accounts, casework, chasing, cohort, demo, insight, publishing
 
-    for module in (accounts, cohort, chasing, demo, casework, publishing):
+    for module in (accounts, cohort, chasing, demo, casework, insight, publishing):
         module.register(app)

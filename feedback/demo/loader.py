@@ -169,7 +169,31 @@ def _insert(model, rows: list[dict], *key: str) -> list[int]:
     return [ids[tuple(row[k] for k in key)] for row in rows]
 
 
+SENT_STATUSES = {"sent", "outbox", "delivered", "temporary-failure", "permanent-failure", "technical-failure"}
+
+
+def _chase_facts(council: Council) -> None:
+    """How far the chase got with each invitation (delivered, reminded, called), as feedback.chasing records
+    it on the invitation when it happens; here from the simulated messages and calls."""
+    for row in council.invitations:
+        row.update(delivered_at=None, reminded_at=None, called_at=None)
+
+    def earliest(index: int, column: str, moment) -> None:
+        row = council.invitations[index]
+        if moment is not None and (row[column] is None or moment < row[column]):
+            row[column] = moment
+
+    for message in council.messages:
+        if message["status"] == "delivered":
+            earliest(message["_inv"], "delivered_at", message["status_at"] or message["sent_at"])
+        if message["purpose"] == "reminder" and message["status"] in SENT_STATUSES:
+            earliest(message["_inv"], "reminded_at", message["sent_at"])
+    for call in council.calls:
+        earliest(call["_inv"], "called_at", call["created_at"])
+
+
 def _insert_all(council: Council) -> None:
+    _chase_facts(council)
     child_ids = _insert(Child, council.children, "ref")
     for row in council.contacts:
         row.pop("_index")
@@ -186,6 +210,8 @@ def _insert_all(council: Council) -> None:
     _insert(Message, council.messages)
     response_ids = _insert(Response, council.responses, "invitation_id")
     for row in council.answers:
+        response = council.responses[row["_resp"]]
+        row.update(survey_key=response["survey_key"], event_date=response["event_date"])  # as the ORM copies them
         row["response_id"] = response_ids[row.pop("_resp")]
     _insert(Answer, council.answers)
     _insert(CallRecord, council.calls)

@@ -246,6 +246,7 @@ def _respond(inv: dict, out: Outcome, moment: datetime, how: str, ctx: dict, rng
         "_inv": inv["_index"],
         "survey_key": survey.key,
         "survey_version": survey.version,
+        "event_date": inv["event_date"],  # the period it counts in, as record_response sets it
         "channel": how,
         "entered_by_id": ctx["officer_id"] if how == "phone" else None,
         "ethnicity": code,

@@ -2,6 +2,6 @@
 officer's figures (% agree, trends, change tests), sentiment, concern, themes, safeguarding alerts and
 follow-ups.
 
-May import: surveys, notify, models and platform modules. Never the web layer, or Flask's request and
-session.
+May import: surveys, notify, cohort (ethnic groups only), models and platform modules. Never the web
+layer, or Flask's request and session.
 """

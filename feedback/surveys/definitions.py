@@ -186,10 +186,15 @@ class Score:
     def percent(self) -> float | None:
         return None if self.answered == 0 else 100.0 * self.agree / self.answered
 
+    @property
+    def whole_percent(self) -> int | None:
+        """% agree to the nearest whole number, halves rounded up as reports do (5/8 is 63%, not 62%)."""
+        return None if self.answered == 0 else (200 * self.agree + self.answered) // (2 * self.answered)
+
     def __str__(self) -> str:
-        if self.percent is None:
+        if self.answered == 0:
             return "no answers (0/0)"
-        return f"{self.percent:.0f}% ({self.agree}/{self.answered})"
+        return f"{self.whole_percent}% ({self.agree}/{self.answered})"
 
 
 def score(counts: Mapping[str, int], survey: Survey | None = None) -> Score:

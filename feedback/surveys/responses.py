@@ -62,6 +62,7 @@ def record_response(
         invitation_id=invitation.id,
         survey_key=survey.key,
         survey_version=survey.version,
+        event_date=invitation.event_date,  # the period it counts in (models.surveys.Response.event_date)
         channel=channel,
         entered_by_id=entered_by.id if entered_by else None,
         ethnicity=invitation.child.ethnicity,

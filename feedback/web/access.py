@@ -45,13 +45,19 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "officer.call_list": STAFF,
     "officer.call": STAFF,
     "officer.phone_answers": STAFF,
-    "officer.outbox": EVERY_ROLE,
-    "officer.replies": EVERY_ROLE,
+    "officer.outbox": STAFF,  # families' names, addresses and messages
+    "officer.replies": STAFF,  # texts families sent, with their numbers
     "officer.mark_reply_read": STAFF,
     "officer.import_cohort": STAFF,
     "officer.import_example": STAFF,
     # Administration (admin only)
     # -- Issue 7, figures and responses: add lines below this one --
+    "officer.figures_csv": EVERY_ROLE,  # the dashboard's tables: figures only
+    "officer.responses": STAFF,
+    "officer.responses_csv": STAFF,
+    "officer.response": STAFF,
+    "officer.find_invitation": STAFF,
+    "officer.enter_paper_or_in_person": STAFF,
     # -- Issue 7, follow-ups and safeguarding: add lines below this one --
     "officer.follow_ups": STAFF,
     "officer.follow_ups_csv": STAFF,

@@ -87,7 +87,7 @@ def _axes(frame: _Frame, x_labels: Sequence[str], unit: str) -> list[str]:
     return parts
 
 
-def _series(frame: _Frame, n: int, count: int, one: Series, x_labels: Sequence[str], unit: str) -> list[str]:
+def _series(frame: _Frame, n: int, one: Series, x_labels: Sequence[str], unit: str) -> list[str]:
     colour, dash, shape = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)], MARKERS[n % len(MARKERS)]
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     parts, run = [], []
@@ -103,11 +103,31 @@ def _series(frame: _Frame, n: int, count: int, one: Series, x_labels: Sequence[s
     for i, value in points:
         label = f"{one.name}, {x_labels[i]}: {value:.0f}{unit}"
         parts.append(_marker(shape, frame.x(i), frame.y(value), colour, label))
-    if points:
-        i, value = points[-1]
-        x, y = frame.x(i) + 10, frame.y(value) + 4 + 8.4 * (n - (count - 1) / 2)
-        parts.append(f'<text x="{x:.1f}" y="{y:.1f}" fill="{colour}" font-weight="bold">{escape(one.name)}</text>')
     return parts
+
+
+LABEL_GAP = 15  # least vertical distance between the names at the end of the lines
+
+
+def _end_labels(frame: _Frame, series: Sequence[Series]) -> list[str]:
+    """Each series named at the end of its line, nudged apart so that no two names overlap."""
+    ends = []
+    for n, one in enumerate(series):
+        points = [(i, v) for i, v in enumerate(one.values) if v is not None]
+        if points:
+            i, value = points[-1]
+            ends.append([frame.y(value) + 4, frame.x(i) + 10, n, one.name])
+    ends.sort()
+    for k in range(1, len(ends)):  # push each name down below the one above it
+        ends[k][0] = max(ends[k][0], ends[k - 1][0] + LABEL_GAP)
+    overflow = ends[-1][0] - (HEIGHT - BOTTOM + 4) if ends else 0
+    if overflow > 0:  # then lift them all back above the axis, keeping the gaps
+        for k in range(len(ends) - 1, -1, -1):
+            ends[k][0] = min(ends[k][0], HEIGHT - BOTTOM + 4 - LABEL_GAP * (len(ends) - 1 - k))
+    return [
+        f'<text x="{x:.1f}" y="{y:.1f}" fill="{COLOURS[n % len(COLOURS)]}" font-weight="bold">{escape(name)}</text>'
+        for y, x, n, name in ends
+    ]
 
 
 def line_chart(
@@ -124,7 +144,8 @@ def line_chart(
     frame = _Frame(len(x_labels), y_max or 1.0)
     parts = _open_svg(HEIGHT, title, summary, chart_id) + _axes(frame, x_labels, unit)
     for n, one in enumerate(series):
-        parts += _series(frame, n, len(series), one, x_labels, unit)
+        parts += _series(frame, n, one, x_labels, unit)
+    parts += _end_labels(frame, series)
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -229,7 +229,7 @@ def test_a_reply_is_shown_to_officers_beside_the_family_invitation(client):
     create_invitation("annual_review", event_date=date(2026, 11, 2), contact=contact, status=InvitationStatus.OPEN)
     post(client, inbound("Can someone ring me about the review? After 3pm is best"))
     post(client, inbound("STOP ALL", source="447700900888"))
-    sign_in(client, create_user(role="viewer"))
+    sign_in(client, create_user(role="officer"))  # viewers see figures only (403 here)
     page = client.get("/officer/replies")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

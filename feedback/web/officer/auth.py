@@ -25,7 +25,7 @@ MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
 
 # (endpoint, label) in menu order; who sees each comes from the access table (feedback/web/access.py).
-NAV_ITEMS: list[tuple[str, str]] = [("officer.dashboard", "Responses")]
+NAV_ITEMS: list[tuple[str, str]] = [("officer.dashboard", "Dashboard")]
 
 
 def add_nav_item(endpoint: str, label: str) -> None:

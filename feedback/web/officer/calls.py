@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
@@ -13,13 +13,12 @@ from wtforms.validators import InputRequired, Length
 from feedback.chasing.call_list import OUTCOME_LABELS, call_list_query, on_call_list, record_call
 from feedback.core.extensions import db
 from feedback.core.phones import display_mobile
-from feedback.insight.intake import save_response
 from feedback.models import CallOutcome, Invitation, ResponseChannel
 from feedback.surveys.definitions import SURVEYS, get_survey
-from feedback.surveys.responses import AlreadyAnswered, has_response
+from feedback.surveys.responses import has_response
 from feedback.web.officer import officer_bp
+from feedback.web.officer.answer_entry import enter_answers
 from feedback.web.officer.auth import add_nav_item
-from feedback.web.survey.forms import survey_form_class
 
 PAGE_SIZE = 50
 add_nav_item("officer.call_list", "Call list")
@@ -86,27 +85,11 @@ def call(invitation_id: int):
 def phone_answers(invitation_id: int):
     """The family's own survey form, filled in by the officer during the call."""
     invitation = _invitation(invitation_id)
-    if has_response(invitation):
-        flash("This family has already answered")
-        return redirect(url_for("officer.call", invitation_id=invitation.id))
-    survey = get_survey(invitation.survey_key)
-    form = survey_form_class(survey, current_app.config["FREE_TEXT_MAX"])()
-    if form.validate_on_submit():
-        try:
-            save_response(invitation, survey, form.data, channel=ResponseChannel.PHONE, entered_by=current_user)
-        except AlreadyAnswered:
-            flash("This family has already answered")
-            return redirect(url_for("officer.call", invitation_id=invitation.id))
-        record_call(invitation, CallOutcome.ANSWERED, None, current_user)
-        db.session.commit()
-        flash(f"Answers from the family of {invitation.child.ref} saved")
-        return redirect(url_for("officer.call_list"))
-    return render_template(
-        "survey/survey.html" if not survey.easy_read else "survey/easy_read.html",
-        form=form,
-        survey=survey,
-        heading=f"Phone answers: {survey.heading_for(invitation.event_date)}",
-        max_text=current_app.config["FREE_TEXT_MAX"],
+    return enter_answers(
+        invitation,
+        ResponseChannel.PHONE,
         form_action=url_for("officer.phone_answers", invitation_id=invitation.id),
-        officer_entry=True,
+        back_url=url_for("officer.call", invitation_id=invitation.id),
+        done_url=lambda response: url_for("officer.call_list"),
+        after_save=lambda response: record_call(invitation, CallOutcome.ANSWERED, None, current_user),
     )

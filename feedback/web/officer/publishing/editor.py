@@ -48,7 +48,7 @@ from feedback.publishing.updates import deliver_updates, update_counts, update_t
 from feedback.surveys.definitions import SURVEYS
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item
-from feedback.web.officer.entry_forms import (
+from feedback.web.officer.publishing.forms import (
     ConfirmWordsForm,
     EntryForm,
     LinkResponseForm,
