@@ -51,7 +51,8 @@ def data(app):
             channel=ResponseChannel.PHONE,
         )
         flagged.sentiment_polarity, flagged.concern = -0.42, True
-        db.session.add(ResponseTheme(response_id=flagged.id, theme="communication"))
+        if db.session.get(ResponseTheme, (flagged.id, "communication")) is None:  # the analysis may have found it
+            db.session.add(ResponseTheme(response_id=flagged.id, theme="communication"))
         if db.session.get(FollowUp, flagged.id) is None and not flagged.follow_ups:
             db.session.add(FollowUp(response_id=flagged.id, reasons=["concern"]))
         create_response("annual_review_young_person", date(2026, 10, 20))
