@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes: one per core (pytest-xdist); each has its own PostgreSQL database beside TEST_DATABASE_URL.
+TEST_WORKERS ?= auto
 # Links printed and sent point at this server unless PUBLIC_BASE_URL says otherwise.
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
@@ -41,7 +43,7 @@ run: install ## Migrate the SQLite database, load demo data when empty, serve on
 
 .PHONY: test
 test: $(VENV)/.dev node_modules/.package-lock.json ## Install test requirements and run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 .PHONY: lint
 lint: $(VENV)/.dev ## ruff check, format check and the import rule (import-linter)

@@ -3,10 +3,12 @@ TEST_DATABASE_URL is set, on PostgreSQL too."""
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
 from flask import g
+from sqlalchemy import create_engine, make_url, text
 
 from feedback import create_app
 from feedback.core import clock
@@ -19,7 +21,24 @@ def _url(kind: str, tmp_path) -> str:
     if kind == "sqlite":
         # A file, not :memory:, so that threads and processes in concurrency tests share it.
         return f"sqlite:///{tmp_path / 'test.db'}"
-    return os.environ["TEST_DATABASE_URL"]
+    return _postgres_url()
+
+
+@functools.cache
+def _postgres_url() -> str:
+    """TEST_DATABASE_URL; under pytest-xdist each worker gets its own database beside it (created once)."""
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{worker}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=DATABASES)
