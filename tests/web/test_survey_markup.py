@@ -105,11 +105,14 @@ def test_survey_page_markup(csrf_app, client, survey_key):
     _, token = create_invitation(survey_key)
     page = client.get(f"/s/{token}")
     check(f"{survey_key}__get", page, token)
+    check(f"{survey_key}__get", client.get(f"/s/{token}"), token)  # again, from the kept blocks
     csrf = csrf_token(page)
     for state, data in STATES[survey_key].items():
         reply = client.post(f"/s/{token}", data={**data, "csrf_token": csrf})
         assert reply.status_code == 200, state
         check(f"{survey_key}__{state}", reply, token)
+        again = client.post(f"/s/{token}", data={**data, "csrf_token": csrf})
+        check(f"{survey_key}__{state}", again, token)
 
 
 def test_pages_around_the_survey_markup(csrf_app, client):
