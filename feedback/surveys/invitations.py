@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from feedback.core.extensions import db
 from feedback.core.tokens import hash_token, survey_token
-from feedback.models import Child, Contact, Invitation
+from feedback.models import Child, Contact, Invitation, Response
 from feedback.surveys.definitions import SURVEYS
 
 
@@ -50,3 +50,13 @@ def find_by_token(token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def find_with_answered(token: str) -> tuple[Invitation, bool] | None:
+    """The invitation of a survey link and whether it already has a response: one query on the unique
+    token_hash index (the survey page's whole database work on a GET)."""
+    if not token or len(token) > 100:
+        return None
+    answered = select(Response.id).where(Response.invitation_id == Invitation.id).exists()
+    row = db.session.execute(select(Invitation, answered).where(Invitation.token_hash == hash_token(token))).first()
+    return None if row is None else (row[0], bool(row[1]))

@@ -1,18 +1,26 @@
-"""The survey page in one pass: each question's rendered block is kept per survey version and state.
+"""The survey page in one pass: the page a family first sees, and each question's rendered block, are kept per
+survey version and filled in with what changes per request.
 
 A govuk-frontend-wtf widget renders its own template through Flask's render_template, context processors and
 all: about eight nested renders a page, most of a survey request's time (issue 11). A block's markup depends
 only on the survey version, the call's parameters and the field's state (the chosen value and the error
-shown), so it is rendered once per state and then reused: a family's GET, and most POSTs with an error,
-render no widget at all. What changes per request (the CSRF token, the nonce, the link) is outside the blocks.
+shown), so it is rendered once per state and then reused: most POSTs with an error render no widget at all.
+
+A family's GET always shows the empty form, so the whole page is rendered once per survey version with
+markers where the request's own values go (the link's token, the heading with its event date, the CSP
+nonce, the CSRF token) and each GET fills them in: no template runs at all.
 
 A free-text answer is arbitrary: a block holding typed text is rendered every time, never kept.
 """
 
 from __future__ import annotations
 
-from flask import current_app
-from markupsafe import Markup
+import re
+from collections.abc import Callable
+
+from flask import current_app, g, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 UNCACHEABLE = object()
 MAX_BLOCKS = 5_000  # a survey version has about ten fields of a few states each: far fewer in practice
@@ -46,3 +54,32 @@ def cached_block(*key, caller) -> Markup:
             blocks.clear()
         html = blocks[key] = Markup(caller())
     return html
+
+
+# Written where a request's own value goes; letters only, so no escaping or URL quoting changes them.
+MARKS = {
+    "token": "zqSURVEYLINKTOKENqz",
+    "heading": "zqSURVEYHEADINGqz",
+    "nonce": "zqCSPNONCEqz",
+    "csrf": "zqCSRFTOKENqz",
+}
+_FILL = re.compile("|".join(MARKS.values()))
+
+
+def empty_form_page(survey, *, heading: str, token: str, render: Callable[..., str]) -> str:
+    """The survey page with no answers and no errors: `render(heading=, token=, csrf=)` once per survey
+    version (with the nonce a marker too), then this request's values filled in."""
+    pages: dict = current_app.extensions.setdefault("survey_pages", {})
+    key = (survey.key, survey.version, request.script_root)
+    page = pages.get(key)
+    if page is None:
+        nonce = g.get("csp_nonce", "")
+        g.csp_nonce = MARKS["nonce"]
+        try:
+            page = pages[key] = render(heading=MARKS["heading"], token=MARKS["token"], csrf=MARKS["csrf"])
+        finally:
+            g.csp_nonce = nonce
+    values = {MARKS["token"]: token, MARKS["heading"]: str(escape(heading)), MARKS["nonce"]: g.get("csp_nonce", "")}
+    if MARKS["csrf"] in page:  # only with CSRF on: the token (and its session cookie) as the form would make it
+        values[MARKS["csrf"]] = generate_csrf()
+    return _FILL.sub(lambda found: values[found.group(0)], page)
