@@ -12,7 +12,7 @@ from feedback.core.extensions import db, limiter
 from feedback.insight.intake import save_response
 from feedback.models import Invitation
 from feedback.surveys.definitions import get_survey
-from feedback.surveys.invitations import find_by_token, find_with_answered
+from feedback.surveys.invitations import SurveyLink, find_by_token, find_link
 from feedback.surveys.responses import AlreadyAnswered, has_response, is_closed
 from feedback.web.survey import survey_bp
 from feedback.web.survey.blocks import empty_form_page
@@ -63,29 +63,28 @@ def _already_answered():
     return render_template("survey/already_answered.html")
 
 
-def _closed(invitation: Invitation):
+def _closed(invitation: Invitation | SurveyLink):
     return render_template("survey/closed.html", survey=get_survey(invitation.survey_key)), 410
 
 
 @survey_bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str):
-    found = find_with_answered(token)
-    if found is None:
+    link = find_link(token)
+    if link is None:
         abort(404)
-    invitation, answered = found
-    if answered:
+    if link.answered:
         return _already_answered()
-    if is_closed(invitation):
-        return _closed(invitation)
-    survey = get_survey(invitation.survey_key)
-    heading = survey.heading_for(invitation.event_date)
+    if is_closed(link):
+        return _closed(link)
+    survey = get_survey(link.survey_key)
+    heading = survey.heading_for(link.event_date)
     if request.method == "GET":
         render = partial(_empty_page, survey)
         return empty_form_page(survey, heading=heading, token=token, render=render)
     form = _form_for(survey)
     if form.validate_on_submit():
         try:
-            save_response(invitation, survey, form.data)
+            save_response(db.session.get(Invitation, link.id), survey, form.data)
         except AlreadyAnswered:
             return _already_answered()
         return redirect(url_for("survey.done", token=token))
