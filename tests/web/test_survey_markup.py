@@ -150,3 +150,21 @@ def test_officer_entry_markup(csrf_app, client, survey_key):
     reply = client.post(url, data={"csrf_token": csrf_token(page)})
     reply.set_data(re.sub(r"/enter-answers/\d+/", "/enter-answers/ID/", reply.get_data(as_text=True)))
     check(f"officer_entry_{survey_key}__empty_post", reply)
+
+
+def test_survey_get_reads_the_database_once(csrf_app, client):
+    """The link's invitation and whether it was answered, in one query; the page itself from kept markup."""
+    from sqlalchemy import event
+
+    _, token = create_invitation("new_plan")
+    client.get(f"/s/{token}")
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        reply = client.get(f"/s/{token}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert reply.status_code == 200
+    assert len(statements) == 1, statements
+    assert "token_hash" in statements[0]

@@ -70,7 +70,8 @@ def empty_form_page(survey, *, heading: str, token: str, render: Callable[..., s
     """The survey page with no answers and no errors: `render(heading=, token=, csrf=)` once per survey
     version (with the nonce a marker too), then this request's values filled in."""
     pages: dict = current_app.extensions.setdefault("survey_pages", {})
-    key = (survey.key, survey.version, request.script_root)
+    config = current_app.config
+    key = (survey.key, survey.version, request.script_root, config["FREE_TEXT_MAX"], config.get("WTF_CSRF_ENABLED"))
     page = pages.get(key)
     if page is None:
         nonce = g.get("csp_nonce", "")
