@@ -52,12 +52,14 @@ lint: $(VENV)/.dev ## ruff check, format check and the import rule (import-linte
 	$(BIN)/lint-imports
 
 .PHONY: bench
-bench: $(VENV)/.dev ## Benchmarks: page weight, import speed, send rate, dashboard at scale (figures go in the README)
+bench: $(VENV)/.dev ## Benchmarks: page weight, import, send rate, dashboard at scale, survey on slow 3G and under load
 	$(BIN)/python bench/bench_page_weight.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_send.py
 	$(BIN)/python bench/bench_insight.py
+	$(BIN)/python bench/bench_survey_browser.py
+	$(BIN)/python bench/bench_survey_load.py
 
 .PHONY: assets
-assets: node_modules/.package-lock.json ## Rebuild feedback/static from govuk-frontend (npm ci && npm run build)
+assets: node_modules/.package-lock.json ## Rebuild feedback/static: CSS, JS, hashed names, .br and .gz (npm run build)
 	npm run build

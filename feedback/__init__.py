@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None) -> Flask:
     (BASE_DIR / "instance").mkdir(exist_ok=True)
 
     _init_templates(app)
+    _init_assets(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_handlers(app)
@@ -52,6 +53,12 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     templating.register(app)
+
+
+def _init_assets(app: Flask) -> None:
+    from feedback.web.assets import init_assets
+
+    init_assets(app)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from feedback.core.extensions import db
 from feedback.core.tokens import hash_token, survey_token
-from feedback.models import Child, Contact, Invitation
+from feedback.models import Child, Contact, Invitation, InvitationStatus, Response
 from feedback.surveys.definitions import SURVEYS
 
 
@@ -50,3 +52,32 @@ def find_by_token(token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+@dataclass(frozen=True)
+class SurveyLink:
+    """What the survey page needs of an invitation, read without loading the ORM object."""
+
+    id: int
+    survey_key: str
+    event_date: date
+    status: InvitationStatus
+    closes_at: datetime | None
+    answered: bool
+
+
+@cache
+def _link_query():
+    # Built once: making the statement anew each request cost more than running it.
+    answered = select(Response.id).where(Response.invitation_id == Invitation.id).exists()
+    columns = [getattr(Invitation, f.name) for f in fields(SurveyLink) if f.name != "answered"]
+    return select(*columns, answered).where(Invitation.token_hash == bindparam("token_hash"))
+
+
+def find_link(token: str) -> SurveyLink | None:
+    """The invitation of a survey link and whether it already has a response: one query on the unique
+    token_hash index (the survey page's whole database work on a GET)."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.execute(_link_query(), {"token_hash": hash_token(token)}).first()
+    return None if row is None else SurveyLink(*row[:-1], answered=bool(row[-1]))

@@ -21,6 +21,7 @@ from feedback.models import (
     User,
 )
 from feedback.surveys.definitions import Survey
+from feedback.surveys.invitations import SurveyLink
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class AlreadyAnswered(Exception):
     """The invitation already has a response."""
 
 
-def is_closed(invitation: Invitation) -> bool:
+def is_closed(invitation: Invitation | SurveyLink) -> bool:
     """Past its closing time, or closed by the chase: the link then says, kindly, that it has closed."""
     if invitation.status == InvitationStatus.RESPONDED:
         return False

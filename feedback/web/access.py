@@ -22,7 +22,7 @@ EVERY_ROLE = frozenset({"admin", "officer", "viewer"})  # figures only for viewe
 
 ACCESS: dict[str, str | frozenset[str]] = {
     # Families and the public
-    "static": ANYONE,
+    "static": ANYONE,  # issue 11: WhiteNoise answers /assets/ first; this endpoint builds asset URLs
     "public.start": ANYONE,
     "public.accessibility": ANYONE,
     "public.privacy": ANYONE,

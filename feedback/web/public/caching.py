@@ -22,8 +22,8 @@ from config import BASE_DIR
 
 @cache
 def _release() -> str:
-    """A stamp of this deploy's templates and styles: their newest modification time."""
-    paths = [*sorted((BASE_DIR / "templates").rglob("*.html")), BASE_DIR / "feedback" / "static" / "css" / "app.css"]
+    """A stamp of this deploy's templates and assets: their newest modification time."""
+    paths = [*sorted((BASE_DIR / "templates").rglob("*.html")), BASE_DIR / "feedback" / "static" / "manifest.json"]
     return str(max((p.stat().st_mtime_ns for p in paths if p.exists()), default=0))
 
 

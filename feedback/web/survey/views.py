@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from feedback.chasing.optout import opt_out_contacts
@@ -10,9 +12,10 @@ from feedback.core.extensions import db, limiter
 from feedback.insight.intake import save_response
 from feedback.models import Invitation
 from feedback.surveys.definitions import get_survey
-from feedback.surveys.invitations import find_by_token
+from feedback.surveys.invitations import SurveyLink, find_by_token, find_link
 from feedback.surveys.responses import AlreadyAnswered, has_response, is_closed
 from feedback.web.survey import survey_bp
+from feedback.web.survey.blocks import empty_form_page
 from feedback.web.survey.forms import StopForm, survey_form_class
 
 # A token in the address bar must not leak to other sites, nor sit in a shared cache.
@@ -34,42 +37,58 @@ def _invitation_or_404(token: str) -> Invitation:
     return invitation
 
 
-def _form_for(invitation: Invitation):
-    survey = get_survey(invitation.survey_key)
-    return survey, survey_form_class(survey, current_app.config["FREE_TEXT_MAX"])()
+def _form_for(survey):
+    return survey_form_class(survey, current_app.config["FREE_TEXT_MAX"])()
+
+
+def _page(survey, form, heading: str, token: str) -> str:
+    return render_template(
+        "survey/easy_read.html" if survey.easy_read else "survey/survey.html",
+        form=form,
+        survey=survey,
+        heading=heading,
+        max_text=current_app.config["FREE_TEXT_MAX"],
+        token=token,
+    )
+
+
+def _empty_page(survey, heading: str, token: str, csrf: str) -> str:
+    form = _form_for(survey)
+    if getattr(form, "csrf_token", None) is not None:
+        form.csrf_token.current_token = csrf
+    return _page(survey, form, heading, token)
 
 
 def _already_answered():
     return render_template("survey/already_answered.html")
 
 
-def _closed(invitation: Invitation):
+def _closed(invitation: Invitation | SurveyLink):
     return render_template("survey/closed.html", survey=get_survey(invitation.survey_key)), 410
 
 
 @survey_bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str):
-    invitation = _invitation_or_404(token)
-    if has_response(invitation):
+    link = find_link(token)
+    if link is None:
+        abort(404)
+    if link.answered:
         return _already_answered()
-    if is_closed(invitation):
-        return _closed(invitation)
-    survey, form = _form_for(invitation)
+    if is_closed(link):
+        return _closed(link)
+    survey = get_survey(link.survey_key)
+    heading = survey.heading_for(link.event_date)
+    if request.method == "GET":
+        render = partial(_empty_page, survey)
+        return empty_form_page(survey, heading=heading, token=token, render=render)
+    form = _form_for(survey)
     if form.validate_on_submit():
         try:
-            save_response(invitation, survey, form.data)
+            save_response(db.session.get(Invitation, link.id), survey, form.data)
         except AlreadyAnswered:
             return _already_answered()
         return redirect(url_for("survey.done", token=token))
-    template = "survey/easy_read.html" if survey.easy_read else "survey/survey.html"
-    return render_template(
-        template,
-        form=form,
-        survey=survey,
-        heading=survey.heading_for(invitation.event_date),
-        max_text=current_app.config["FREE_TEXT_MAX"],
-        token=token,
-    )
+    return _page(survey, form, heading, token)
 
 
 @survey_bp.get("/<token>/done")
