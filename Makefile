@@ -52,13 +52,23 @@ lint: $(VENV)/.dev ## ruff check, format check and the import rule (import-linte
 	$(BIN)/lint-imports
 
 .PHONY: bench
-bench: $(VENV)/.dev ## Benchmarks: page weight, import, send rate, dashboard at scale, survey on slow 3G and under load
+bench: $(VENV)/.dev bench-tools ## Benchmarks: page weight, import, send rate, dashboard at scale, survey on slow 3G and under load
 	$(BIN)/python bench/bench_page_weight.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_send.py
 	$(BIN)/python bench/bench_insight.py
 	$(BIN)/python bench/bench_survey_browser.py
 	$(BIN)/python bench/bench_survey_load.py
+
+.PHONY: bench-tools
+bench-tools: ## Debian's wrk (the load generator) and Chromium for the benchmarks, when missing and apt-get can install them
+	@for tool in wrk chromium; do \
+	  command -v $$tool >/dev/null && continue; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null 2>&1 || \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null); \
+	  else echo "$$tool is not installed (apt-get install $$tool): its benchmark falls back or says so"; fi; \
+	done
 
 .PHONY: assets
 assets: node_modules/.package-lock.json ## Rebuild feedback/static: CSS, JS, hashed names, .br and .gz (npm run build)
