@@ -107,4 +107,4 @@ def all_events(filters: AuditFilters):
 
 
 def people() -> list[tuple[int, str]]:
-    return list(db.session.execute(select(User.id, User.name).order_by(User.name)).tuples())
+    return [(row[0], row[1]) for row in db.session.execute(select(User.id, User.name).order_by(User.name))]

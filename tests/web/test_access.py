@@ -9,7 +9,7 @@ import pytest
 
 from feedback.models import Role
 from feedback.web.access import ACCESS, ANYONE, TOKEN
-from tests.factories import create_user
+from tests.factories import create_user, sign_in_as
 
 
 def _rules(app):
@@ -21,9 +21,7 @@ def _url(rule) -> str:
 
 
 def _sign_in_as(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
 
 
 def test_every_route_has_a_decision(app):
