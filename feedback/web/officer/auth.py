@@ -117,15 +117,17 @@ def complete_sign_in(user: User, *, recovery_code: bool = False) -> str:
     login_user(user)
     if failures:
         flash(
-            f"There {'was' if failures == 1 else 'were'} {failures} failed "
+            f"There {'was' if failures == 1 else 'were'} {failures:,} failed "
             f"{'attempt' if failures == 1 else 'attempts'} to sign in to your account since you last signed in. "
-            "If that was not you, tell an admin."
+            "If that was not you, tell an admin.",
+            "important",
         )
     if recovery_code:
         left = twofactor.recovery_codes_left(user)
         flash(
             f"You signed in with a recovery code. You have {left} left: ask an admin to reset two-factor sign-in "
-            "if you have lost your phone."
+            "if you have lost your phone.",
+            "important",
         )
     return target
 
