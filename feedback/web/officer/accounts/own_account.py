@@ -74,6 +74,7 @@ def accept_invitation(token: str):
         except InvitationError as error:
             form.password.errors.append(str(error))
         else:
+            sessions.revoke(session.get("sid"))  # whoever was signed in on this browser is not any more
             db.session.commit()
             session.clear()
             flash("Your password is saved. Sign in to set up two-factor sign-in")

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import InputRequired, Length, Regexp
 
 from feedback.accounts import users as accounts
 from feedback.accounts.invitations import InvitationError, invite
@@ -47,7 +47,7 @@ class InviteForm(FlaskForm):
         "Work email address",
         validators=[
             InputRequired(message="Enter their work email address"),
-            Email(message="Enter an email address like name@example.org"),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org"),
             Length(max=320),
         ],
         widget=GovTextInput(),
