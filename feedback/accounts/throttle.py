@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from feedback.core.audit import record_audit
-from feedback.core.clock import as_utc, now
+from feedback.core.clock import now
 from feedback.core.extensions import db
 from feedback.core.passwords import verify_password
 from feedback.models import User
@@ -42,13 +42,16 @@ def find_user(email: str) -> User | None:
 
 def check_password(email: str, password: str, ip: str | None = None) -> PasswordCheck:
     """The first step of signing in; commits the failure count and the audit event."""
-    # Under attack most attempts land in the wait: they cost one small read and one write, no password hash.
+    # Under attack most attempts land in the wait: one UPDATE counts them, no password hash is computed.
     waiting = db.session.execute(
-        select(User.id, User.locked_until).where(func.lower(User.email) == email.strip().lower())
-    ).first()
-    if waiting is not None and waiting.locked_until is not None and as_utc(waiting.locked_until) > now():
-        db.session.execute(update(User).where(User.id == waiting.id).values(failed_sign_ins=User.failed_sign_ins + 1))
-        record_audit("sign_in_failed", "user", waiting.id, detail="waiting", user_id=None)
+        update(User)
+        .where(func.lower(User.email) == email.strip().lower(), User.locked_until > now())
+        .values(failed_sign_ins=User.failed_sign_ins + 1)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if waiting is not None:
+        record_audit("sign_in_failed", "user", waiting, detail="waiting", user_id=None)
         db.session.commit()
         return PasswordCheck(None, waiting=True)
     user = find_user(email)
