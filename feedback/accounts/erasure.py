@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from feedback.core.audit import record_audit
+from feedback.core.clock import now
 from feedback.core.extensions import db
 from feedback.models import (
     ActionNotice,
@@ -145,7 +146,11 @@ def erase(ref: str) -> dict[str, int]:
     s.execute(
         update(SafeguardingAlert).where(SafeguardingAlert.response_id.in_(response_ids)).values(action_taken=None)
     )
-    s.execute(update(Response).where(Response.id.in_(response_ids)).values(invitation_id=None, ethnicity=None))
+    s.execute(
+        update(Response)
+        .where(Response.id.in_(response_ids))
+        .values(invitation_id=None, ethnicity=None, text_removed_at=now())
+    )
     s.execute(delete(InboundSms).where(InboundSms.source_number.in_(mobiles)))
     s.execute(delete(ActionNotice).where(ActionNotice.contact_id.in_(contact_ids)))
     s.execute(delete(CallRecord).where(CallRecord.invitation_id.in_(invitations)))

@@ -134,6 +134,11 @@ def _remove_contacts(contact_ids: list[int], cutoff: datetime) -> int:
 def _remove_old_text(cutoff: datetime) -> tuple[int, int]:
     s = db.session
     old_responses = select(Response.id).where(Response.submitted_at < cutoff)
+    s.execute(
+        update(Response)
+        .where(Response.submitted_at < cutoff, Response.text_removed_at.is_(None))
+        .values(text_removed_at=now())
+    )
     answers = s.execute(
         update(Answer).where(Answer.response_id.in_(old_responses), Answer.text.is_not(None)).values(text=None)
     ).rowcount

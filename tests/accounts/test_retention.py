@@ -141,6 +141,10 @@ def test_purge_leaves_no_old_contact_detail_or_text_anywhere_and_the_figures_unc
     assert _found(recent, values) == sorted(set(recent.values()))
     assert db.session.scalar(select(func.count()).where(Answer.choice.is_not(None))) == choices_before
     assert _report(runner) == report_before
+    concerns = db.session.scalar(select(func.count()).where(Response.concern))
+    assert runner.invoke(args=["analyse", "--no-alert-emails"]).exit_code == 0  # the stored analysis stands
+    assert _report(runner) == report_before
+    assert db.session.scalar(select(func.count()).where(Response.concern)) == concerns
     assert db.session.scalar(select(func.count()).select_from(Response)) == 2
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "purge"))
     assert audit is not None and "1 contact(s)" in audit.detail
