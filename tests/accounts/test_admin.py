@@ -142,9 +142,12 @@ def test_every_audited_action_has_a_readable_label():
     assert sorted(actions - set(ACTION_LABELS)) == []
 
 
-def test_security_txt_names_the_councils_contact(app, client):
+def test_security_txt_and_the_privacy_notice(app, client):
     app.config["SECURITY_CONTACT"] = "mailto:infosec@northshire.example.org"
     reply = client.get("/.well-known/security.txt")
     assert reply.status_code == 200 and reply.mimetype == "text/plain"
     body = reply.get_data(as_text=True)
     assert "Contact: mailto:infosec@northshire.example.org" in body and "Expires: " in body
+    privacy = client.get("/privacy").get_data(as_text=True)
+    assert "395 days (about 13 months) after your last survey closed" in privacy
+    assert "1,095 days (3 years) after you wrote it" in privacy and "ask us to delete it" in privacy
