@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from feedback import create_app
 from feedback.accounts import throttle, twofactor
 from feedback.core import clock
-from feedback.core.extensions import db
+from feedback.core.extensions import db, limiter
 from feedback.models import AuditEvent, RecoveryCode, Role, User, UserSession
 from tests.factories import DEFAULT_PASSWORD, create_user, totp
 
@@ -242,3 +242,20 @@ def test_1000_wrong_guesses_over_10_minutes_do_not_keep_the_officer_out(client):
     assert "1,000 failed attempts" in page.get_data(as_text=True) or "1000 failed attempts" in page.get_data(
         as_text=True
     )
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sign_in_attempts_are_rate_limited_per_address(monkeypatch, db_url):
+    import config
+
+    monkeypatch.setattr(config.TestConfig, "RATELIMIT_ENABLED", True)
+    limited = create_app("test")
+    visitor = limited.test_client()
+    with limited.app_context():
+        limiter.reset()
+        replies = [
+            visitor.post("/officer/sign-in", data={"email": "nobody@example.org", "password": "wrong"}).status_code
+            for _ in range(11)
+        ]
+        limiter.reset()
+    assert replies == [200] * 10 + [429]

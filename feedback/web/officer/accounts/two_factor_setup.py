@@ -3,7 +3,7 @@ the key as text for people who cannot scan, a code to prove it works, then ten r
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from markupsafe import Markup
@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired
 
 from feedback.accounts import twofactor
 from feedback.core.audit import record_audit
-from feedback.core.extensions import db
+from feedback.core.extensions import db, limiter
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import complete_sign_in, pending_user
 
@@ -27,6 +27,7 @@ class SetupForm(FlaskForm):
 
 
 @officer_bp.route("/two-factor/set-up", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
 def two_factor_setup():
     user = pending_user()
     if user is None:
