@@ -8,7 +8,7 @@ import secrets
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from feedback.core.clock import now
 from feedback.core.extensions import db
@@ -56,8 +56,15 @@ def verify_code(user: User, code: str) -> bool:
         if user.mfa_last_step is not None and step <= user.mfa_last_step:
             continue
         if secrets.compare_digest(totp.at(step * 30), code):
-            user.mfa_last_step = step
-            return True
+            # Claimed in one statement, so two requests racing with the same code cannot both win.
+            claimed = db.session.execute(
+                update(User)
+                .where(User.id == user.id, or_(User.mfa_last_step.is_(None), User.mfa_last_step < step))
+                .values(mfa_last_step=step)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            db.session.refresh(user, ["mfa_last_step"])
+            return claimed == 1
     return False
 
 
@@ -82,17 +89,17 @@ def use_recovery_code(user: User, code: str) -> bool:
     cleaned = "".join(ch for ch in code.lower() if ch.isalnum())
     if len(cleaned) != 10:
         return False
-    found = db.session.scalar(
-        select(RecoveryCode).where(
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == hash_token(cleaned),
             RecoveryCode.used_at.is_(None),
         )
-    )
-    if found is None:
-        return False
-    found.used_at = now()
-    return True
+        .values(used_at=now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return used == 1
 
 
 def recovery_codes_left(user: User) -> int:
