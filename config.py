@@ -420,6 +420,10 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PUBLIC_BASE_URL = "http://survey.test"
+    # Many tests sign in once and then move the clock by days; sessions there must not end by themselves.
+    # tests/accounts sets the real limits (Config's) to test them.
+    SESSION_IDLE_MINUTES = 20 * 365 * 24 * 60
+    SESSION_ABSOLUTE_HOURS = 20 * 365 * 24
     # Any call that escapes a test fails loudly instead of reaching Notify.
     NOTIFY_BASE_URL = "http://you-forgot-to-mock-an-api-call-to"
     NOTIFY_API_KEY = None

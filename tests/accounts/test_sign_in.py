@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from config import Config
 from feedback import create_app
 from feedback.accounts import throttle, twofactor
 from feedback.core import clock
@@ -21,6 +22,9 @@ COOKIE = "session"
 
 @pytest.fixture(autouse=True)
 def frozen_clock(app):
+    # The real limits (the test configuration lets sessions last, for tests that move the clock by days).
+    app.config["SESSION_IDLE_MINUTES"] = Config.SESSION_IDLE_MINUTES
+    app.config["SESSION_ABSOLUTE_HOURS"] = Config.SESSION_ABSOLUTE_HOURS
     clock.set_now(T0)
     yield
     clock.set_now(None)

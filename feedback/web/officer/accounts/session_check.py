@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 
 from feedback.accounts import sessions, twofactor
-from feedback.core.clock import now
+from feedback.core.clock import as_utc, now
 from feedback.core.extensions import db
 from feedback.models import User
 from feedback.web.officer import officer_bp
@@ -44,11 +44,10 @@ def session_timing():
             return None
         limits = sessions.Limits.from_config()
         ends = sessions.ends_at(live, limits)
-        from feedback.core.clock import as_utc
-
         absolute_end = as_utc(live.created_at) + limits.absolute
         return {
-            "warn_after_ms": int(max(0, (limits.idle - limits.warning).total_seconds()) * 1000),
+            # Browsers run a longer setTimeout at once: at most 24 days (2^31 - 1 ms).
+            "warn_after_ms": min(int(max(0, (limits.idle - limits.warning).total_seconds()) * 1000), 2**31 - 1),
             "warning_url": url_for(WARNING_ENDPOINT, next=request.full_path.rstrip("?")),
             "absolute_end": absolute_end if absolute_end - now() <= timedelta(minutes=30) else None,
             "ends_at": ends,
