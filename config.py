@@ -314,6 +314,26 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 
+    # Officer accounts (issue 10). A session ends after this long without a request, or this long after
+    # sign-in whatever happens; officers see a warning page a few minutes before the idle limit.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "8"))
+    SESSION_WARNING_MINUTES = int(os.environ.get("SESSION_WARNING_MINUTES", "5"))
+    # Failed sign-ins: the first few are free, then each waits twice as long as the last, never more than
+    # the cap, so that guessing is slow but nobody can lock an officer out for longer than the cap.
+    SIGN_IN_FREE_FAILURES = 3
+    SIGN_IN_MAX_DELAY_SECONDS = int(os.environ.get("SIGN_IN_MAX_DELAY_SECONDS", "30"))
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;60 per hour")  # per address
+    ACCOUNT_INVITATION_HOURS = 24
+    # Retention (privacy notice): contact details go this long after an invitation closed; free text this
+    # long after it was written. `flask --app wsgi purge` (daily cron) applies both.
+    RETENTION_CONTACT_DAYS = int(os.environ.get("RETENTION_CONTACT_DAYS", "395"))
+    RETENTION_TEXT_DAYS = int(os.environ.get("RETENTION_TEXT_DAYS", "1095"))
+    # /.well-known/security.txt (RFC 9116): where to report a vulnerability.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@example.org")
+    SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL") or None
+    SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "2027-12-31T23:59:59Z")
+
     # GOV.UK Notify. Without an API key every message goes to the outbox instead.
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
@@ -400,13 +420,24 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PUBLIC_BASE_URL = "http://survey.test"
+    # Many tests sign in once and then move the clock by days; sessions there must not end by themselves.
+    # tests/accounts sets the real limits (Config's) to test them.
+    SESSION_IDLE_MINUTES = 20 * 365 * 24 * 60
+    SESSION_ABSOLUTE_HOURS = 20 * 365 * 24
     # Any call that escapes a test fails loudly instead of reaching Notify.
     NOTIFY_BASE_URL = "http://you-forgot-to-mock-an-api-call-to"
     NOTIFY_API_KEY = None
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    # __Host-: the browser only accepts the cookie over HTTPS, for this host and path /, so a sibling
+    # sub-domain cannot set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
 
     @classmethod
     def check(cls) -> None:

@@ -62,7 +62,7 @@ def _init_assets(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from feedback import models
+    from feedback import models  # noqa: F401 - every table registered before the app uses the metadata
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -75,8 +75,11 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(models.User, int(user_id))
-        return user if user and user.active else None
+        # The cookie alone is not enough: its session must still stand on the server (sign-out, a password
+        # change, deactivation, idle and absolute limits all end it there).
+        from feedback.web.officer.accounts.session_check import load_signed_in_user
+
+        return load_signed_in_user(user_id)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,14 +1,19 @@
-"""Foundation CLI commands."""
+"""Account and personal-data commands: create-user (an invitation, never a printed password), purge
+(retention), erase and subject-access (one child's data on request). Every one is audited."""
 
-import secrets
+from __future__ import annotations
+
+import json
 
 import click
-from flask import Flask
-from sqlalchemy import func, select
+from flask import Flask, current_app
 
+from feedback.accounts import erasure, retention
+from feedback.accounts.invitations import InvitationError, invite
+from feedback.core.clock import london
 from feedback.core.extensions import db
-from feedback.core.passwords import hash_password
-from feedback.models import Role, User
+from feedback.models import Role
+from feedback.notify.staff import send_staff_email
 
 
 @click.command("create-user")
@@ -21,25 +26,81 @@ from feedback.models import Role, User
     help="admin manages users; officer works the cases; viewer only reads.",
 )
 @click.option("--name", default=None, help="Full name shown in the audit log (default: the part before @).")
-@click.option("--password", default=None, help="Password; without it one is generated and printed once.")
-def create_user(email: str, role: str, name: str | None, password: str | None) -> None:
-    """Create an officer account."""
+@click.option(
+    "--print-link",
+    is_flag=True,
+    help="Also print the invitation link (for the first admin, before email works). It works once, for 24 hours.",
+)
+def create_user(email: str, role: str, name: str | None, print_link: bool) -> None:
+    """Invite an officer: they get an email with a single-use link to choose their own password."""
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter("enter an email address", param_hint="EMAIL")
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise click.ClickException(f"A user with email {email} already exists")
-    if password is not None and len(password) < 8:
-        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
-    generated = password is None
-    password = password or secrets.token_urlsafe(12)
-    user = User(email=email, name=name or email.split("@")[0], password_hash=hash_password(password), role=Role(role))
-    db.session.add(user)
+    try:
+        invitation, token = invite(email, name or email.split("@")[0], Role(role), None)
+    except InvitationError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"Created {role} {email}")
-    if generated:
-        click.echo(f"Password (shown once): {password}")
+    config = current_app.config
+    link = f"{config['PUBLIC_BASE_URL']}/officer/invitation/{token}"
+    send_staff_email(
+        purpose="account_invite",
+        template_key="account_invite_email",
+        to=invitation.email,
+        personalisation={
+            "name": invitation.name,
+            "service_name": config["SERVICE_NAME"],
+            "invite_link": link,
+            "expires_at": london(invitation.expires_at).strftime("%-d %B %Y at %H:%M"),
+        },
+        dedupe_key=f"account_invite:{invitation.id}",
+    )
+    click.echo(f"Invited {role} {email}: the link expires in {config['ACCOUNT_INVITATION_HOURS']} hours")
+    if print_link:
+        click.echo(f"Invitation link (works once): {link}")
+
+
+@click.command("purge")
+def purge() -> None:
+    """Remove contact details RETENTION_CONTACT_DAYS after an invitation closed and free text
+    RETENTION_TEXT_DAYS after it was written (run daily). Choices and figures stay."""
+    result = retention.purge()
+    click.echo(
+        f"Removed the contact details of {result.contacts} contact(s), the text of {result.answers} answer(s) "
+        f"and {result.other_text} other text(s)"
+    )
+
+
+@click.command("erase")
+@click.argument("child_ref")
+@click.option("--yes", is_flag=True, help="Do not ask to confirm.")
+def erase(child_ref: str, yes: bool) -> None:
+    """Remove one child's personal data on request (their answers stay as anonymous choices)."""
+    if not yes:
+        click.confirm(f"Erase everything held about {child_ref} and their contacts? This cannot be undone", abort=True)
+    try:
+        counts = erasure.erase(child_ref)
+    except erasure.NoSuchChild:
+        raise click.ClickException(f"No child with reference {child_ref}") from None
+    click.echo(f"Erased: {counts['contacts']} contact(s) removed, {counts['responses']} response(s) anonymised")
+
+
+@click.command("subject-access")
+@click.argument("child_ref")
+@click.option("--output", type=click.File("w"), default=None, help="Write to this file instead of the screen.")
+def subject_access(child_ref: str, output) -> None:
+    """Everything held about one child and their contacts, as JSON (a subject access request)."""
+    try:
+        data = erasure.subject_access(child_ref)
+    except erasure.NoSuchChild:
+        raise click.ClickException(f"No child with reference {child_ref}") from None
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write(text + "\n")
 
 
 def register(app: Flask) -> None:
-    app.cli.add_command(create_user)
+    for command in (create_user, purge, erase, subject_access):
+        app.cli.add_command(command)

@@ -1,6 +1,7 @@
 """`flask --app wsgi demo`: fill an empty database with the demo council and print how to try it."""
 
 import click
+import pyotp
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
@@ -17,11 +18,20 @@ def _print_links(links: dict[str, str]) -> None:
         click.echo(f"    {link}")
 
 
-def _print_sign_ins(sign_ins: list[tuple[str, str, str | None]]) -> None:
-    click.echo(f"Officer sign-in: {current_app.config['PUBLIC_BASE_URL']}/officer/sign-in")
-    for email, role, password in sign_ins:
+def _print_sign_ins(sign_ins: list[tuple[str, str, str | None, str | None]]) -> None:
+    """Demo accounts only: their passwords and two-factor keys (add the key to an authenticator app, or
+    get a code with `python -c "import pyotp; print(pyotp.TOTP('KEY').now())"`)."""
+    config = current_app.config
+    click.echo(f"Officer sign-in: {config['PUBLIC_BASE_URL']}/officer/sign-in")
+    for email, role, password, secret in sign_ins:
         shown = password or "(changed since the demo set it)"
         click.echo(f"  {role:<8} {email:<22} password: {shown}")
+        if secret:
+            uri = pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=config["SERVICE_NAME"])
+            click.echo(f"  {'':<8} {'':<22} two-factor key: {secret}")
+            click.echo(f"  {'':<8} {'':<22} {uri}")
+        else:
+            click.echo(f"  {'':<8} {'':<22} two-factor key: (set up again since the demo set it)")
 
 
 @click.command("demo")

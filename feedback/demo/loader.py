@@ -62,7 +62,8 @@ class DemoSummary:
     follow_ups: int
     alerts: int
     links: dict[str, str]  # survey key -> a link to an open, unanswered invitation
-    sign_ins: list[tuple[str, str, str | None]]  # (email, role, password or None if it was not set by the demo)
+    # (email, role, password, two-factor key): None where it is no longer the one the demo set
+    sign_ins: list[tuple[str, str, str | None, str | None]]
     seconds: float
 
 
@@ -82,6 +83,12 @@ def demo_password(email: str) -> str:
     digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo-user:{email}".encode(), hashlib.sha256)
     text = base64.b32encode(digest.digest()).decode().lower()[:16]
     return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def demo_totp_secret(email: str) -> str:
+    """The demo account's two-factor key (base32), derived like its password so `make run` can show it."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo-totp:{email}".encode(), hashlib.sha256)
+    return base64.b32encode(digest.digest()[:20]).decode()
 
 
 def open_links() -> dict[str, str]:
@@ -106,14 +113,21 @@ def open_links() -> dict[str, str]:
     return links
 
 
-def demo_sign_ins() -> list[tuple[str, str, str | None]]:
-    """The demo accounts that exist, with their password while it is still the demo's one."""
+def demo_sign_ins() -> list[tuple[str, str, str | None, str | None]]:
+    """The demo accounts that exist, with their password and two-factor key while they are still the demo's."""
     rows = []
     for email, _, _ in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is not None:
-            password = demo_password(email)
-            rows.append((email, user.role.value, password if verify_password(user.password_hash, password) else None))
+            password, secret = demo_password(email), demo_totp_secret(email)
+            rows.append(
+                (
+                    email,
+                    user.role.value,
+                    password if verify_password(user.password_hash, password) else None,
+                    secret if user.mfa_secret == secret and user.mfa_confirmed_at else None,
+                )
+            )
     return rows
 
 
@@ -150,7 +164,17 @@ def _ensure_users() -> int:
     """Creates the demo accounts that do not exist yet (an existing account is left alone)."""
     for email, name, role in DEMO_USERS:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
-            db.session.add(User(email=email, name=name, role=role, password_hash=hash_password(demo_password(email))))
+            db.session.add(
+                User(
+                    email=email,
+                    name=name,
+                    role=role,
+                    password_hash=hash_password(demo_password(email)),
+                    # Two-factor already set up with a key `make run` prints, so a person can sign in at once.
+                    mfa_secret=demo_totp_secret(email),
+                    mfa_confirmed_at=clock.now(),
+                )
+            )
     db.session.flush()
     return db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][0]))
 

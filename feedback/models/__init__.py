@@ -6,7 +6,7 @@ May import: the platform (`feedback.core`: the clock and the database extension)
 modules name each other only in type hints; relationships resolve by class name.
 """
 
-from feedback.models.accounts import ApiToken, AuditEvent, Role, User
+from feedback.models.accounts import AccountInvitation, ApiToken, AuditEvent, RecoveryCode, Role, User, UserSession
 from feedback.models.chasing import CallOutcome, CallRecord, Channel, InboundSms, Message, MessageStatus
 from feedback.models.cohort import Child, Contact, ContactRole
 from feedback.models.insight import FollowUp, FollowUpNote, FollowUpStatus, SafeguardingAlert
@@ -24,6 +24,9 @@ from feedback.models.surveys import Answer, Invitation, InvitationStatus, Respon
 from feedback.models.types import StrEnumType, TimestampMixin, UTCDateTime
 
 __all__ = [
+    "AccountInvitation",
+    "RecoveryCode",
+    "UserSession",
     "Action",
     "ActionNotice",
     "ActionProgress",

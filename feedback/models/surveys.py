@@ -148,6 +148,9 @@ class Response(TimestampMixin, db.Model):
     concern: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     safeguarding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when retention or an erasure removed the free text (feedback/accounts): the stored analysis is then
+    # kept as it was, and `flask analyse` leaves the response alone, so the figures do not change.
+    text_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
 
     invitation: Mapped[Invitation | None] = relationship(back_populates="response")

@@ -87,6 +87,18 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "officer.remove_entry_quote": STAFF,
     "officer.response_to_entry": STAFF,
     # -- Issue 10, accounts, audit, security.txt: add lines below this one --
+    "public.security_txt": ANYONE,
+    "officer.two_factor": ANYONE,  # the view needs a password given in this session a moment ago
+    "officer.two_factor_setup": ANYONE,  # likewise
+    "officer.accept_invitation": TOKEN,  # the single-use invitation link
+    "officer.session_ending": EVERY_ROLE,
+    "officer.change_own_password": EVERY_ROLE,
+    "officer.users": ADMIN,
+    "officer.invite_user": ADMIN,
+    "officer.user": ADMIN,
+    "officer.user_action": ADMIN,
+    "officer.audit": ADMIN,
+    "officer.audit_csv": ADMIN,
     # -- end of the table --
 }
 

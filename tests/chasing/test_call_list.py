@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from feedback.core.extensions import db
 from feedback.models import CallOutcome, CallRecord, InvitationStatus, Response, ResponseChannel, Role
-from tests.factories import create_invitation, create_user
+from tests.factories import create_invitation, create_user, sign_in_as
 from tests.surveys.test_journey import full_answers
 
 DAY0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
@@ -17,9 +17,7 @@ DAY0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
 
 def sign_in(client, role=Role.OFFICER):
     user = create_user(email=f"{role.value}@example.org", role=role)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
     return user
 
 

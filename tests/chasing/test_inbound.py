@@ -20,7 +20,7 @@ from feedback.models import (
     Message,
     MessageStatus,
 )
-from tests.factories import create_child, create_contact, create_invitation, create_user
+from tests.factories import create_child, create_contact, create_invitation, create_user, sign_in_as
 
 TOKEN = "inbound-token-for-tests-0123456789"  # noqa: S105
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
@@ -50,9 +50,7 @@ def post(client, body, token: str | None = TOKEN):
 
 
 def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
 
 
 # ------------------------------------------------------------------ what counts as STOP

@@ -15,7 +15,7 @@ from feedback.core.extensions import db
 from feedback.models import AuditEvent, Invitation, Role
 from feedback.web.officer.imports import MAX_SHOWN
 from tests.cohort.test_import import event, make_csv
-from tests.factories import create_user
+from tests.factories import create_user, sign_in_as
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 URL = "/officer/import"
@@ -30,9 +30,7 @@ def frozen_clock(app):
 
 def sign_in(client, role: Role = Role.OFFICER):
     user = create_user(email=f"{role.value}@example.org", role=role)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
     return user
 
 

@@ -6,6 +6,7 @@ import random
 import re
 from datetime import UTC, datetime, timedelta
 
+import pyotp
 from sqlalchemy import and_, func, select
 
 from feedback.cohort.ethnicity import MAIN_CODES, major_group_case
@@ -209,7 +210,13 @@ def _check_sign_in(output: str, client) -> None:
     page = client.post(
         "/officer/sign-in", data={"email": "officer@example.org", "password": found["officer@example.org"]}
     )
+    assert page.status_code == 302 and page.headers["Location"].endswith("/officer/two-factor")
+    keys = re.findall(r"two-factor key: ([A-Z2-7]+)", output)
+    assert len(keys) == 2 and output.count("otpauth://totp/") == 2
+    officer_key = keys[list(found).index("officer@example.org")]
+    page = client.post("/officer/two-factor", data={"code": pyotp.TOTP(officer_key).at(clock.now())})
     assert page.status_code == 302 and "sign-in" not in page.headers["Location"]
+    assert client.get("/officer/").status_code == 200
 
 
 def test_demo_fills_an_empty_database_once(app, runner, client):

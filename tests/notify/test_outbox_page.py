@@ -13,7 +13,7 @@ from feedback.core.extensions import db
 from feedback.models import Channel, InboundSms, Message, MessageStatus, Role
 from feedback.surveys.invitations import stop_link, survey_link, token_for
 from feedback.web.officer.outbox import PAGE_SIZE, hide_link_tokens
-from tests.factories import create_child, create_contact, create_invitation, create_user
+from tests.factories import create_child, create_contact, create_invitation, create_user, sign_in_as
 
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
 
@@ -30,9 +30,7 @@ def frozen_clock(request):
 
 def sign_in(client, role: str = "officer"):
     user = create_user(email=f"{role}-{uuid.uuid4().hex[:6]}@example.org", role=Role(role))
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
     return user
 
 

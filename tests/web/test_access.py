@@ -9,7 +9,7 @@ import pytest
 
 from feedback.models import Role
 from feedback.web.access import ACCESS, ANYONE, TOKEN
-from tests.factories import create_user
+from tests.factories import create_user, sign_in_as
 
 
 def _rules(app):
@@ -21,25 +21,28 @@ def _url(rule) -> str:
 
 
 def _sign_in_as(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
+
+
+def _undecided(app) -> list[str]:
+    return sorted({r.endpoint for r in _rules(app)} - set(ACCESS))
 
 
 def test_every_route_has_a_decision(app):
-    endpoints = {r.endpoint for r in _rules(app)}
-    undecided = sorted(endpoints - set(ACCESS))
+    undecided = _undecided(app)
     assert not undecided, f"Add these endpoints to ACCESS in feedback/web/access.py: {undecided}"
+    endpoints = {r.endpoint for r in _rules(app)}
     stale = sorted(set(ACCESS) - endpoints)
     assert not stale, f"ACCESS names endpoints that no longer exist: {stale}"
 
 
-def test_a_route_without_a_decision_is_refused(app, client):
+def test_a_route_without_a_decision_is_refused_and_fails_the_check(app, client):
     @app.get("/officer/undecided-page")
     def undecided_page():
         return "secret"
 
     assert client.get("/officer/undecided-page").status_code == 403
+    assert _undecided(app) == ["undecided_page"]  # test_every_route_has_a_decision would fail, naming it
 
 
 def _visit(client, rule):

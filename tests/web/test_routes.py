@@ -6,11 +6,17 @@ import re
 
 import pytest
 
-from tests.factories import create_user
+from tests.factories import create_user, sign_in_as
 
 # Reachable without signing in: the family's journey, public pages, machine endpoints with their own auth.
 PUBLIC_PREFIXES = ("public.", "survey.", "api.", "notify.", "static")
-OPEN_OFFICER_ENDPOINTS = {"officer.sign_in", "officer.sign_out"}
+OPEN_OFFICER_ENDPOINTS = {
+    "officer.sign_in",
+    "officer.sign_out",
+    "officer.two_factor",
+    "officer.two_factor_setup",
+    "officer.accept_invitation",
+}
 
 # URLs printed in emails and texts must never disappear.
 STABLE_URLS = ["/s/<token>", "/s/<token>/done", "/s/<token>/stop", "/you-said-we-did", "/accessibility", "/privacy",
@@ -40,9 +46,7 @@ def test_viewers_cannot_reach_officer_work(app, client):
     from feedback.models import Role
 
     viewer = create_user(role=Role.VIEWER)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(viewer.id)
-        session["_fresh"] = True
+    sign_in_as(client, viewer)
     for url in ("/officer/call-list", "/officer/import"):
         if any(r.rule == url for r in app.url_map.iter_rules()):
             assert client.get(url).status_code == 403, url

@@ -99,7 +99,11 @@ def menu(html: str) -> set[str]:
 
 def test_a_viewer_menu_lists_only_what_they_may_open(client):
     sign_in(client, "viewer")
-    assert menu(client.get("/officer/").get_data(as_text=True)) == {"/officer/", "/officer/sign-out"}
+    assert menu(client.get("/officer/").get_data(as_text=True)) == {
+        "/officer/",
+        "/officer/account/password",
+        "/officer/sign-out",
+    }
     sign_in(client, "officer")
     officer_menu = menu(client.get("/officer/").get_data(as_text=True))
     assert {"/officer/responses", "/officer/enter-answers", "/officer/call-list", "/officer/outbox"} <= officer_menu

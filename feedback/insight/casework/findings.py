@@ -138,7 +138,7 @@ def reanalyse(
     while True:
         query = (
             select(Response)
-            .where(Response.id > last_id)
+            .where(Response.id > last_id, Response.text_removed_at.is_(None))  # no text left to analyse again
             .options(selectinload(Response.answers), selectinload(Response.theme_tags))
             .order_by(Response.id)
             .limit(batch_size)

@@ -1,28 +1,25 @@
-"""Officer sign-in, sign-out and navigation. (A later issue adds MFA.) Who may open which page is decided
-by the access table in feedback/web/access.py."""
+"""Officer sign-in (password, then a code from an authenticator app or a recovery code), sign-out and
+navigation. Two-factor set-up, sessions, user admin and the audit log are in web/officer/accounts/. Who may
+open which page is decided by the access table in feedback/web/access.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from sqlalchemy import func, select
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired
 
+from feedback.accounts import sessions, throttle, twofactor
 from feedback.core.audit import record_audit
 from feedback.core.clock import as_utc, now
 from feedback.core.extensions import db, limiter
-from feedback.core.passwords import verify_password
 from feedback.models import User
 from feedback.web.access import may_see
 from feedback.web.officer import officer_bp
 
-MAX_FAILED_SIGN_INS = 5
-LOCKOUT = timedelta(minutes=15)
+PENDING_SECONDS = 600  # between the right password and the second factor
 
 # (endpoint, label) in menu order; who sees each comes from the access table (feedback/web/access.py).
 NAV_ITEMS: list[tuple[str, str]] = [("officer.dashboard", "Dashboard")]
@@ -54,6 +51,15 @@ class SignInForm(FlaskForm):
     password = PasswordField(
         "Password", validators=[InputRequired(message="Enter your password")], widget=GovPasswordInput()
     )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        validators=[InputRequired(message="Enter the 6-digit code from your authenticator app, or a recovery code")],
+        widget=GovTextInput(),
+    )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
@@ -63,31 +69,93 @@ def _safe_next(target: str | None) -> str:
     return url_for("officer.dashboard")
 
 
+WRONG_PASSWORD = (
+    "Enter a correct email address and password. After several wrong tries you must wait up to "
+    "{seconds} seconds before the next one"
+)
+
+
 @officer_bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        locked = user is not None and user.locked_until is not None and as_utc(user.locked_until) > now()
-        if verify_password(user.password_hash if user else None, form.password.data) and user.active and not locked:
-            user.failed_sign_ins = 0
-            user.last_sign_in_at = now()
-            record_audit("sign_in", "user", user.id, user_id=user.id)
-            db.session.commit()
-            session.clear()  # a fresh session at sign-in
-            login_user(user)
-            session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
-        if user is not None:
-            user.failed_sign_ins += 1
-            if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
-                user.locked_until = now() + LOCKOUT
-        record_audit("sign_in_failed", "user", user.id if user else None, user_id=None)
-        db.session.commit()
-        form.password.errors.append("Enter a correct email address and password")
+        check = throttle.check_password(form.email.data, form.password.data, request.remote_addr)
+        if check.user is not None:
+            # The password is right: a fresh session that only lets them give the second factor.
+            session.clear()
+            session["pending"] = {"user_id": check.user.id, "at": now().timestamp(), "next": request.args.get("next")}
+            if twofactor.is_set_up(check.user):
+                return redirect(url_for("officer.two_factor"))
+            return redirect(url_for("officer.two_factor_setup"))
+        seconds = current_app.config["SIGN_IN_MAX_DELAY_SECONDS"]
+        form.password.errors.append(WRONG_PASSWORD.format(seconds=seconds))
     return render_template("officer/sign_in.html", form=form)
+
+
+def pending_user() -> User | None:
+    """The user who gave the right password in the last ten minutes and still owes the second factor."""
+    pending = session.get("pending") or {}
+    if not pending or now().timestamp() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user_id"))
+    return user if user is not None and user.active else None
+
+
+def complete_sign_in(user: User, *, recovery_code: bool = False) -> str:
+    """Both factors given: a new server-side session (a new id, so one planted before sign-in is useless).
+    Returns where to go next."""
+    target = _safe_next((session.get("pending") or {}).get("next"))
+    failures = throttle.record_success(user)
+    if recovery_code:
+        record_audit("recovery_code_used", "user", user.id, user_id=user.id)
+    token = sessions.start_session(user.id, request.remote_addr)
+    db.session.commit()
+    session.clear()
+    session["sid"] = token
+    session.permanent = True
+    login_user(user)
+    if failures:
+        flash(
+            f"There {'was' if failures == 1 else 'were'} {failures:,} failed "
+            f"{'attempt' if failures == 1 else 'attempts'} to sign in to your account since you last signed in. "
+            "If that was not you, tell an admin.",
+            "important",
+        )
+    if recovery_code:
+        left = twofactor.recovery_codes_left(user)
+        flash(
+            f"You signed in with a recovery code. You have {left} left: ask an admin to reset two-factor sign-in "
+            "if you have lost your phone.",
+            "important",
+        )
+    return target
+
+
+@officer_bp.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def two_factor():
+    user = pending_user()
+    if user is None:
+        return redirect(url_for("officer.sign_in"))
+    if not twofactor.is_set_up(user):
+        return redirect(url_for("officer.two_factor_setup"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        code = form.code.data
+        if user.locked_until is not None and as_utc(user.locked_until) > now():
+            throttle.record_failure(user, "waiting (two-factor)", count_delay=False)
+        elif twofactor.verify_code(user, code):
+            return redirect(complete_sign_in(user))
+        elif twofactor.use_recovery_code(user, code):
+            return redirect(complete_sign_in(user, recovery_code=True))
+        else:
+            throttle.record_failure(user, "wrong two-factor code")
+        db.session.commit()
+        form.code.errors.append(
+            "Enter a correct code. A code works once: if you have just used it, wait for the next one"
+        )
+    return render_template("officer/two_factor.html", form=form)
 
 
 class SignOutForm(FlaskForm):
@@ -103,7 +171,8 @@ def sign_out():
         return render_template("officer/sign_out.html", form=form)
     if current_user.is_authenticated:
         record_audit("sign_out", "user", current_user.id)
-        db.session.commit()
+    sessions.revoke(session.get("sid"))  # a copy of the cookie is worthless from now on
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out")

@@ -14,4 +14,9 @@ from feedback.web.officer.casework import safeguarding  # noqa: E402,F401
 from feedback.web.officer.publishing import editor  # noqa: E402,F401
 from feedback.web.officer import outbox  # noqa: E402,F401
 from feedback.web.officer import imports  # noqa: E402,F401
+from feedback.web.officer.accounts import session_check  # noqa: E402,F401
+from feedback.web.officer.accounts import two_factor_setup  # noqa: E402,F401
+from feedback.web.officer.accounts import own_account  # noqa: E402,F401
+from feedback.web.officer.accounts import users  # noqa: E402,F401
+from feedback.web.officer.accounts import audit  # noqa: E402,F401
 # isort: on

@@ -53,3 +53,15 @@ def robots_txt():
     base = current_app.config["PUBLIC_BASE_URL"]
     body = f"User-agent: *\nDisallow: /officer/\nDisallow: /s/\nDisallow: /api/\n\nSitemap: {base}/sitemap.xml\n"
     return cached("robots", release_time(), lambda: body, mimetype="text/plain")
+
+
+@public_bp.get("/.well-known/security.txt")
+def security_txt():
+    """RFC 9116: where a security researcher reports a vulnerability (the council's contact, from config)."""
+    config = current_app.config
+    lines = [f"Contact: {config['SECURITY_CONTACT']}", f"Expires: {config['SECURITY_TXT_EXPIRES']}"]
+    if config.get("SECURITY_POLICY_URL"):
+        lines.append(f"Policy: {config['SECURITY_POLICY_URL']}")
+    lines += ["Preferred-Languages: en", f"Canonical: {config['PUBLIC_BASE_URL']}/.well-known/security.txt"]
+    body = "\n".join(lines) + "\n"
+    return cached("security.txt", release_time(), lambda: body, mimetype="text/plain")
