@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length
 
 from feedback.core.audit import record_audit
 from feedback.core.clock import london, today_london
+from feedback.core.csv_safe import safe_cell
 from feedback.core.extensions import db
 from feedback.insight.casework.follow_ups import (
     NOTE_MAX,
@@ -105,8 +106,6 @@ def follow_ups():
 
 
 # ---------------------------------------------------------------- CSV
-# TODO(after merge): build the cells with the shared CSV helper of issue 7 (feedback/web/csv_download.py);
-# until then `_safe_cell` neutralises formulas the same way.
 CSV_COLUMNS = (
     "follow_up",
     "opened",
@@ -121,13 +120,6 @@ CSV_COLUMNS = (
     "response_id",
     "child_ref",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value: object) -> str:
-    """A cell a spreadsheet will not run: text starting with = + - @ tab or carriage return gets a ' first."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def follow_ups_csv_rows(follow_ups: list[FollowUp], today: date) -> list[list[str]]:
@@ -136,7 +128,7 @@ def follow_ups_csv_rows(follow_ups: list[FollowUp], today: date) -> list[list[st
         invitation = f.response.invitation
         rows.append(
             [
-                _safe_cell(value)
+                safe_cell(value)
                 for value in (
                     f.id,
                     london(f.created_at).date().isoformat(),
