@@ -34,7 +34,7 @@ from feedback.surveys.definitions import SURVEYS, score
 METHOD_NOTE = (
     "Weighted: each ethnic group’s % agree weighted by the group’s share of the families surveyed (the cohort), "
     "so that groups who answer less count as much as they would if everyone answered; the design effect says "
-    "how much precision the weighting costs (1.25 means as precise as a quarter fewer answers)."
+    "how much precision the weighting costs (1.25: as precise as a fifth fewer answers)."
 )
 
 
