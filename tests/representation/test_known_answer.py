@@ -13,12 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
 
+from feedback.chasing.runner import run_chase
 from feedback.core import clock
+from feedback.core.extensions import db
+from feedback.models import Message, MessageStatus
 from tests.factories import sign_in
 from tests.representation.known_quarter import build_known_quarter
 
@@ -121,3 +124,18 @@ def test_the_call_list_puts_flagged_groups_first_and_says_why(client):
     assert html.count("<strong>First:</strong> the Asian or Asian British (including Chinese) group is "
                       "under-represented among respondents in 2026/27 Q3") == len(asian)  # fmt: skip
     assert "First: families from groups under-represented among respondents in 2026/27 Q3" in html
+
+
+def test_the_chase_sends_the_extra_reminder_to_flagged_families_only(app):
+    unanswered = build_known_quarter()
+    first = NOW - timedelta(days=18)
+    for invitation in (unanswered["APKN"][0], unanswered["WBRI"][0]):  # flagged, not flagged
+        invitation.first_sent_at, invitation.closes_at = first, first + timedelta(days=42)
+        for n, days in enumerate((0, 7, 14), start=1):
+            sent = first + timedelta(days=days)
+            db.session.add(Message(invitation=invitation, sequence=n, channel="email", purpose="reminder" if n > 1
+                                   else "invite", status=MessageStatus.OUTBOX, sent_at=sent, created_at=sent))  # fmt: skip
+    db.session.commit()
+    assert run_chase(NOW, dry_run=True).purposes["reminder"] == 0  # off by default
+    app.config["CHASE_EXTRA_REMINDER_DAYS"] = 18
+    assert run_chase(NOW, dry_run=True).purposes["reminder"] == 1  # the Asian family's fourth message only
