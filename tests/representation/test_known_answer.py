@@ -133,8 +133,9 @@ def test_the_chase_sends_the_extra_reminder_to_flagged_families_only(app):
         invitation.first_sent_at, invitation.closes_at = first, first + timedelta(days=42)
         for n, days in enumerate((0, 7, 14), start=1):
             sent = first + timedelta(days=days)
-            db.session.add(Message(invitation=invitation, sequence=n, channel="email", purpose="reminder" if n > 1
-                                   else "invite", status=MessageStatus.OUTBOX, sent_at=sent, created_at=sent))  # fmt: skip
+            purpose = "reminder" if n > 1 else "invite"
+            db.session.add(Message(invitation=invitation, sequence=n, channel="email", purpose=purpose,
+                                   status=MessageStatus.OUTBOX, sent_at=sent, created_at=sent))  # fmt: skip
     db.session.commit()
     assert run_chase(NOW, dry_run=True).purposes["reminder"] == 0  # off by default
     app.config["CHASE_EXTRA_REMINDER_DAYS"] = 18
