@@ -50,11 +50,12 @@ lint: $(VENV)/.dev ## ruff check, format check and the import rule (import-linte
 	$(BIN)/lint-imports
 
 .PHONY: bench
-bench: $(VENV)/.dev ## Benchmarks: page weight, import speed, send rate, dashboard at scale (figures go in the README)
+bench: $(VENV)/.dev ## Benchmarks: page weight, import speed, send rate, dashboard and representation at scale (figures go in the README)
 	$(BIN)/python bench/bench_page_weight.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_send.py
 	$(BIN)/python bench/bench_insight.py
+	$(BIN)/python bench/bench_representation.py
 
 .PHONY: assets
 assets: node_modules/.package-lock.json ## Rebuild feedback/static from govuk-frontend (npm ci && npm run build)

@@ -1,5 +1,6 @@
 """Whose voice is it? in a real browser: axe-core finds nothing on the representation page at 1200 px and (by
-primary need, one survey) at 320 px (where nothing scrolls sideways), and the trend chart reads without colour and has its table."""
+primary need, one survey) at 320 px, where nothing scrolls sideways; the trend chart reads without colour and
+has its table."""
 
 from __future__ import annotations
 
