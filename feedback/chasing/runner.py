@@ -74,7 +74,7 @@ class _ChaseRun(Sender):
         self.flagged: frozenset[str] = frozenset()
         if self.rules.extra_reminder_days is not None:
             self.flagged = flagged_groups(self.now.astimezone(self.rules.zone).date()).keys
-            db.session.rollback()  # end the read's transaction (and its SET LOCAL) before claiming
+            db.session.rollback()  # end the read's transaction before claiming rows
 
     def run(self) -> None:
         if self.dry_run:

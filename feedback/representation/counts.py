@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, literal, select, text
@@ -84,16 +85,25 @@ def group_counts_query(
     ).group_by(bucket, by_day.c.survey_key, group)
 
 
-def _plan_for_streaming() -> None:
-    """On PostgreSQL, for the rest of this transaction: no parallel workers and no JIT.
+@contextmanager
+def _plan_for_streaming():
+    """On PostgreSQL, for this query only: no parallel workers and no JIT.
 
     The query streams: events come off the index already grouped and meet the children in the same order.
     A parallel plan splits the children between workers but has every worker rebuild all the events (a
     Materialize under the merge join), three times the work on two cores; JIT compiling costs more than it
-    saves on a query this size. Measured on the big year (bench/bench_representation.py)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    saves on a query this size. Measured on the big year (bench/bench_representation.py). The settings go
+    back to their defaults afterwards, so the rest of the transaction plans as usual."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
         db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         db.session.execute(text("SET LOCAL jit = off"))
+    try:
+        yield
+    finally:
+        if postgres:
+            db.session.execute(text("SET LOCAL max_parallel_workers_per_gather TO DEFAULT"))
+            db.session.execute(text("SET LOCAL jit TO DEFAULT"))
 
 
 def group_counts(
@@ -103,10 +113,11 @@ def group_counts(
     if not quarters:
         return {}
     result: dict[tuple[Period, str], Counts] = defaultdict(dict)
-    _plan_for_streaming()
-    for position, key, group, cohort, respondents in db.session.execute(
-        group_counts_query(quarters, attribute, survey_key=survey_key, per_survey=per_survey)
-    ):
+    with _plan_for_streaming():
+        rows = db.session.execute(
+            group_counts_query(quarters, attribute, survey_key=survey_key, per_survey=per_survey)
+        ).all()
+    for position, key, group, cohort, respondents in rows:
         if position is None:
             continue
         result[(quarters[position], key)][group] = GroupCount(int(cohort), int(respondents or 0))
