@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -21,8 +21,10 @@ import pytest
 from feedback.chasing.runner import run_chase
 from feedback.core import clock
 from feedback.core.extensions import db
+from feedback.insight.periods import Period
 from feedback.models import Message, MessageStatus
-from tests.factories import sign_in
+from feedback.representation.table import representation
+from tests.factories import create_child, create_contact, create_invitation, sign_in
 from tests.representation.known_quarter import build_known_quarter
 
 NOW = datetime(2026, 12, 21, 11, 0, tzinfo=UTC)  # in 2026/27 Q3
@@ -140,3 +142,22 @@ def test_the_chase_sends_the_extra_reminder_to_flagged_families_only(app):
     assert run_chase(NOW, dry_run=True).purposes["reminder"] == 0  # off by default
     app.config["CHASE_EXTRA_REMINDER_DAYS"] = 18
     assert run_chase(NOW, dry_run=True).purposes["reminder"] == 1  # the Asian family's fourth message only
+
+
+def test_other_attributes_group_by_their_values_with_unknown_and_language_apart(app):
+    day = date(2026, 10, 5)
+    for need, language, answered in (("ASD", "Urdu", True), ("ASD", None, False), (None, "English", True)):
+        contact = create_contact(create_child(primary_need=need), language=language)
+        invitation, _ = create_invitation("new_plan", day, contact=contact)
+        if answered:
+            invitation.responded_at = NOW
+    db.session.commit()
+    by_need = {r.key: (r.label, r.cohort, r.respondents, r.cohort_share) for r in
+               representation(Period(2026, 3), by="primary_need").rows}  # fmt: skip
+    assert by_need == {
+        "ASD": ("Autistic spectrum disorder", 2, 1, 1.0),
+        "unknown": ("Unknown (not recorded)", 1, 1, None),
+    }
+    by_language = {r.key: (r.cohort, r.respondents, r.cohort_share) for r in
+                   representation(Period(2026, 3), by="language").rows}  # fmt: skip
+    assert by_language == {"English or none recorded": (2, 1, 2 / 3), "Urdu": (1, 1, 1 / 3)}
