@@ -1,7 +1,8 @@
 """The weighted % agree on the dashboard, against hand computation, on SQLite and PostgreSQL.
 
 new_plan, 2026/27 Q3, "assessment_positive": White British, 3 events (cohort share 3/4), 2 answered: agree and
-disagree, 50%; Asian, 1 event (1/4), answered: agree, 100%. Raw: 2/3 = 67%. Weighted: 0.75 × 50 + 0.25 × 100 = 62.5%, shown as 63% (half up).
+disagree, 50%; Asian, 1 event (1/4), answered: agree, 100%. Raw: 2/3 = 67%.
+Weighted: 0.75 × 50 + 0.25 × 100 = 62.5%, shown as 63% (half up).
 Design effect: N Σ W²/n / (Σ W)² = 3 × (0.5625/2 + 0.0625/1) / 1 = 1.03125, shown as 1.03.
 annual_review: one Black family's event, nobody answered: no weighted figure, and the group is named as left out.
 """
