@@ -81,6 +81,8 @@ def test_the_known_quarter_on_the_page_in_the_csv_and_from_the_command_line(clie
         reply = client.get("/officer/representation.csv?year=2026/27&quarter=3&survey=&by=ethnicity")
         text_out = runner.invoke(args=["representation", "--year", "2026/27", "--quarter", "3"])
         csv_out = runner.invoke(args=["representation", "--year", "2026/27", "--quarter", "3", "--csv"])
+        by_phase = client.get("/officer/representation?by=school_phase").get_data(as_text=True)
+        bad = client.get("/officer/representation?year=banana")
 
     # The page
     assert HEADLINE in unescape(html)
@@ -90,6 +92,10 @@ def test_the_known_quarter_on_the_page_in_the_csv_and_from_the_command_line(clie
     assert "The counts are too small for this test to be reliable" in html
     assert re.search(r'<svg class="app-chart"[^>]*role="img"', html)
     assert "2026/27 Q3</th>" in html and "38% (8/21)</td>" in html and "35% (21/60)</td>" in html
+
+    assert '<h1 class="govuk-heading-l">Whose voice is it? 2026/27 Q3</h1>' in by_phase  # the current quarter
+    assert "By school phase" in by_phase and HEADLINE in unescape(by_phase)
+    assert bad.status_code == 200 and "Select a financial year from the list" in bad.get_data(as_text=True)
 
     # The CSV, from the page and from the command
     assert reply.status_code == 200 and reply.mimetype == "text/csv"

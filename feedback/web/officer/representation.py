@@ -50,9 +50,8 @@ class RepresentationForm(Form):
             "survey": "",
             "by": "ethnicity",
         }
+        # Without a year or quarter in the address: the current quarter (even with a survey or attribute chosen).
         super().__init__(formdata=args if args else None, data=data)
-        if not chosen:  # only a survey or attribute chosen: still the current quarter
-            self.year.data, self.quarter.data = default.year_label, str(default.quarter)
         self.year.choices = year_choices(today)
         self.quarter.choices = quarter_choices()
         self.survey.choices = [SelectChoice("", "All surveys")] + [
