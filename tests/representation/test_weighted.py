@@ -26,7 +26,8 @@ def test_weighted_percent_agree_on_the_dashboard(client):
     with clock.frozen(NOW):
         create_response("new_plan", DAY, {"assessment_positive": "agree"}, ethnicity="WBRI")
         create_response("new_plan", DAY, {"assessment_positive": "disagree"}, ethnicity="WBRI")
-        create_response("new_plan", DAY, {"assessment_positive": "strongly_agree"}, ethnicity="APKN")
+        asian = create_response("new_plan", DAY, {"assessment_positive": "strongly_agree"}, ethnicity="APKN")
+        assert {a.ethnicity for a in asian.answers} == {"APKN"}  # copied when saved: the weighting reads it
         create_invitation("new_plan", DAY, contact=create_contact(create_child(ethnicity="WBRI")))
         create_invitation("annual_review", DAY, contact=create_contact(create_child(ethnicity="BAFR")))
         figures = weighted_figures(Period(2026, 3), ["new_plan", "annual_review"])
