@@ -11,6 +11,7 @@ from flask import g
 from feedback import create_app
 from feedback.core import clock
 from feedback.core.extensions import db
+from feedback.representation.remembered import forget as forget_remembered_counts
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -44,6 +45,7 @@ def app(db_url, monkeypatch):
         db.session.remove()
         db.drop_all()
         db.create_all()
+        forget_remembered_counts()  # a new database with the same ids as the last test's
         yield app
         db.session.remove()
         db.drop_all()

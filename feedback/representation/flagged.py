@@ -10,6 +10,7 @@ from sqlalchemy import case, literal
 
 from feedback.insight.periods import Period
 from feedback.representation.attributes import ethnic_group_case
+from feedback.representation.remembered import remembered
 from feedback.representation.statistics import GroupFigures, percent_text
 from feedback.representation.table import representation
 
@@ -45,7 +46,12 @@ class FlaggedGroups:
 
 
 def flagged_groups(today: date) -> FlaggedGroups:
-    """The ethnic groups flagged in the quarter `today` falls in, across every survey."""
+    """The ethnic groups flagged in the quarter `today` falls in, across every survey: counted at most once
+    every few minutes per process, unless an invitation or response is added (representation.remembered),
+    as the call list asks on every page load and flags change slowly."""
     period = Period.containing(today)
-    table = representation(period, with_trend=False)
-    return FlaggedGroups(period, table.flagged)
+
+    def count() -> FlaggedGroups:
+        return FlaggedGroups(period, representation(period, with_trend=False).flagged)
+
+    return remembered(("flagged", period), count)

@@ -28,6 +28,7 @@ from feedback.insight.periods import Period
 from feedback.models import Answer
 from feedback.representation.attributes import ATTRIBUTES, ETHNIC_GROUPS, UNKNOWN, ethnic_group
 from feedback.representation.counts import add_up, group_counts
+from feedback.representation.remembered import remembered
 from feedback.representation.statistics import whole_percent
 from feedback.surveys.definitions import SURVEYS, score
 
@@ -84,7 +85,12 @@ def weighted_figures(period: Period, survey_keys: Sequence[str]) -> dict[tuple[s
     keys = [k for k in survey_keys if k in SURVEYS and not SURVEYS[k].open]
     if not keys:
         return {}
-    cohort = group_counts(period.quarters(), ATTRIBUTES["ethnicity"], per_survey=True)
+    # The cohort's shares change slowly and take a second to count at scale: kept for a few minutes.
+    quarters = period.quarters()
+    cohort = remembered(
+        ("cohort by survey and ethnicity", tuple(quarters)),
+        lambda: group_counts(quarters, ATTRIBUTES["ethnicity"], per_survey=True),
+    )
     choices: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
     for survey_key, question_key, choice, code, count in db.session.execute(answers_by_group_query(period, keys)):
         if SURVEYS[survey_key].choice(choice) is None:
