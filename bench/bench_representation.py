@@ -7,7 +7,9 @@ built once and reused), times:
   client, signed in, with the trend over three financial years), and its figures alone
   (representation.table.representation);
 - the same for one quarter, and the whole year by primary need;
-- the weighted % agree the dashboard shows beside the raw figure (representation.weighted), alone;
+- the weighted % agree the dashboard shows beside the raw figure (representation.weighted), alone, and the
+  call list on a day of the year's last quarter (which counts that quarter's flagged groups): each counted
+  afresh and with the counts kept from the run before (representation.remembered);
 
 each the median of several runs after one warm-up, and prints the EXPLAIN ANALYZE plan of the counting query.
 Exits 1 if the whole year's page takes a second or more.
@@ -21,12 +23,36 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 CEILING = 1.0  # seconds, the whole year's representation page
+IN_LAST_QUARTER = datetime(2026, 2, 16, 10, 0, tzinfo=UTC)  # the call list's quarter: the big year's last
+
+
+def afresh(action):
+    """`action` with the counts kept for a few minutes (representation.remembered) forgotten first."""
+    from feedback.representation.remembered import forget
+
+    def run():
+        forget()
+        action()
+
+    return run
+
+
+def on_day_in_last_quarter(action):
+    """`action` on a day of the big year's last quarter: BENCH_NOW's quarter has no events to count."""
+    from feedback.core import clock
+
+    def run():
+        with clock.frozen(IN_LAST_QUARTER):
+            action()
+
+    return run
 
 
 def main() -> int:
@@ -91,6 +117,7 @@ def main() -> int:
 
             return run
 
+        calls = get("/officer/call-list")
         page = f"/officer/representation?year={year.year_label}&quarter="
         results = {
             "representation, whole year by ethnic group (HTTP)": median_time(get(page), args.runs),
@@ -99,8 +126,17 @@ def main() -> int:
                 get(f"/officer/representation?year={year.year_label}&quarter=3"), args.runs
             ),
             "representation, whole year by primary need (HTTP)": median_time(get(page + "&by=primary_need"), args.runs),
-            "weighted % agree for the dashboard, whole year (alone)": median_time(
+            "weighted % agree for the dashboard, whole year (alone, counted afresh)": median_time(
+                afresh(alone(lambda: weighted_figures(year, list(SURVEYS)))), args.runs
+            ),
+            "weighted % agree for the dashboard, whole year (alone, remembered)": median_time(
                 alone(lambda: weighted_figures(year, list(SURVEYS))), args.runs
+            ),
+            "call list, a day in the year's last quarter (HTTP, counted afresh)": median_time(
+                on_day_in_last_quarter(afresh(calls)), args.runs
+            ),
+            "call list, a day in the year's last quarter (HTTP, remembered)": median_time(
+                on_day_in_last_quarter(calls), args.runs
             ),
         }
         width = max(len(name) for name in results)
