@@ -47,8 +47,8 @@ class FlaggedGroups:
 
 def flagged_groups(today: date) -> FlaggedGroups:
     """The ethnic groups flagged in the quarter `today` falls in, across every survey: counted at most once
-    every few minutes per process, unless an invitation or response is added (representation.remembered),
-    as the call list asks on every page load and flags change slowly."""
+    every few minutes per process, unless invitations are added (representation.remembered), as the call list
+    asks on every page load and flags change slowly."""
     period = Period.containing(today)
 
     def count() -> FlaggedGroups:

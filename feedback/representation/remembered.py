@@ -3,9 +3,10 @@ invitation of the quarter (about a second at a million invitations a year), and 
 the dashboard's weighting ask for the same counts again and again while they change slowly.
 
 An entry is used again while it is younger than `KEEP_FOR` (by feedback.core.clock) and the newest invitation
-and newest response are the same as when it was counted: a new invitation or a new answer counts at once
-(two primary-key look-ups, well under a millisecond); an edited ethnicity or an erased record shows within
-`KEEP_FOR`. Each process keeps its own entries, per database.
+is the same as when it was counted (a primary-key look-up, well under a millisecond): an import of new
+invitations, which changes the cohort, counts at once. New responses, an edited ethnicity or an erased record
+show within `KEEP_FOR`: answers arrive all day, and one more shifts the flags and shares very little. Each
+process keeps its own entries, per database.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import func, select
 
 from feedback.core.clock import now
 from feedback.core.extensions import db
-from feedback.models import Invitation, Response
+from feedback.models import Invitation
 
 KEEP_FOR = timedelta(minutes=5)
 
@@ -28,9 +29,8 @@ _entries: dict[Hashable, tuple] = {}  # key -> (counted at, data version, value)
 _lock = threading.Lock()
 
 
-def _data_version() -> tuple:
-    newest = select(select(func.max(Invitation.id)).scalar_subquery(), select(func.max(Response.id)).scalar_subquery())
-    return tuple(db.session.execute(newest).one())
+def _data_version() -> int | None:
+    return db.session.scalar(select(func.max(Invitation.id)))
 
 
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:
