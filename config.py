@@ -353,6 +353,12 @@ class Config:
     CHASE_CLOSE_DAYS = 42  # after the first message
     CHASE_MAX_MESSAGES = 3
     CHASE_MIN_GAP_HOURS = 24
+    # One extra reminder, this many days after the first message, for families of the ethnic groups flagged as
+    # under-represented among this quarter's respondents (feedback.representation); their cap of messages rises
+    # by one. Off (None) unless set; it must fall before the call list (CHASE_CALL_DAYS), e.g. 18.
+    CHASE_EXTRA_REMINDER_DAYS = (
+        int(os.environ["CHASE_EXTRA_REMINDER_DAYS"]) if os.environ.get("CHASE_EXTRA_REMINDER_DAYS") else None
+    )
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # bytes: a 50,000-row import file is about 7 MB
 

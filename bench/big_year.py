@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-GENERATOR_VERSION = 1  # bump when the data below changes: the next run rebuilds
+GENERATOR_VERSION = 2  # bump when the data below changes: the next run rebuilds
 YEAR_START = date(2025, 4, 1)  # financial year 2025/26
 YEAR_LABEL = "2025/26"
 BENCH_NOW = datetime(2026, 5, 15, 10, 0, tzinfo=UTC)  # after every invitation of the year has closed
@@ -270,8 +270,8 @@ def build_statements() -> list[str]:
                    r.responded_at, r.responded_at, {now}
             FROM rplan r CROSS JOIN (SELECT id FROM app_user WHERE email = 'bench-officer@example.org') u""",
         # Four statement answers per response; agreement follows the family's mood; some "Does not apply".
-        f"""INSERT INTO answer (response_id, survey_key, event_date, question_key, choice, text)
-            SELECT resp.id, resp.survey_key, resp.event_date, st.question_key,
+        f"""INSERT INTO answer (response_id, survey_key, event_date, ethnicity, question_key, choice, text)
+            SELECT resp.id, resp.survey_key, resp.event_date, resp.ethnicity, st.question_key,
                    CASE WHEN st.easy_read = 1 THEN
                           CASE WHEN sc.v > 0.45 THEN 'yes' WHEN sc.v > 0.3 THEN 'not_sure' ELSE 'no' END
                         WHEN sc.n < 0.03 THEN 'not_applicable'
@@ -284,8 +284,8 @@ def build_statements() -> list[str]:
             JOIN ({_statements_values()}) AS st(survey_key, question_key, easy_read) ON st.survey_key = resp.survey_key
             CROSS JOIN LATERAL (SELECT (r.mood * 0.6 + random() * 0.4 + length(st.question_key) * 0) AS v,
                                        random() + length(st.question_key) * 0 AS n) sc""",
-        """INSERT INTO answer (response_id, survey_key, event_date, question_key, choice, text)
-            SELECT resp.id, resp.survey_key, resp.event_date, q.key, NULL,
+        """INSERT INTO answer (response_id, survey_key, event_date, ethnicity, question_key, choice, text)
+            SELECT resp.id, resp.survey_key, resp.event_date, resp.ethnicity, q.key, NULL,
                    CASE WHEN q.key = 'went_well' THEN 'Our caseworker listened and the plan arrived on time.'
                         ELSE 'Nobody returned my calls and the review meeting was cancelled twice.' END
             FROM response resp

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, make_url, text
 from feedback import create_app
 from feedback.core import clock
 from feedback.core.extensions import db
+from feedback.representation.remembered import forget as forget_remembered_counts
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -63,6 +64,7 @@ def app(db_url, monkeypatch):
         db.session.remove()
         db.drop_all()
         db.create_all()
+        forget_remembered_counts()  # a new database with the same ids as the last test's
         yield app
         db.session.remove()
         db.drop_all()

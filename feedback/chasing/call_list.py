@@ -1,14 +1,18 @@
-"""The call list: invitations due a phone call, and what officers record about each call."""
+"""The call list: invitations due a phone call, and what officers record about each call.
+
+Families from the ethnic groups under-represented among this quarter's respondents come first
+(feedback.representation.flagged), then the others; oldest first within each."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from feedback.core.audit import record_audit
 from feedback.core.clock import now
 from feedback.core.extensions import db
-from feedback.models import CallOutcome, CallRecord, Invitation, InvitationStatus, User
+from feedback.models import CallOutcome, CallRecord, Child, Invitation, InvitationStatus, User
+from feedback.representation.flagged import FlaggedGroups
 
 # Outcomes that take the family off the list; after "no answer" we try again.
 FINAL_OUTCOMES = {CallOutcome.DECLINED, CallOutcome.WRONG_NUMBER, CallOutcome.ANSWERED}
@@ -22,18 +26,20 @@ OUTCOME_LABELS = {
 }
 
 
-def call_list_query() -> Select:
-    """Invitations waiting for a call, oldest first."""
+def call_list_query(flagged: FlaggedGroups | None = None) -> Select:
+    """Invitations waiting for a call: families of the `flagged` groups first, then oldest first."""
     attempts = select(func.count(CallRecord.id)).where(CallRecord.invitation_id == Invitation.id).scalar_subquery()
+    order = [flagged.first_column(Child.ethnicity)] if flagged else []
     return (
         select(Invitation, attempts.label("attempts"))
-        .options(joinedload(Invitation.contact), joinedload(Invitation.child))
+        .join(Invitation.child)
+        .options(joinedload(Invitation.contact), contains_eager(Invitation.child))
         .where(
             Invitation.call_list_at.is_not(None),
             Invitation.call_done_at.is_(None),
             Invitation.status.in_(CALLABLE),
         )
-        .order_by(Invitation.call_list_at, Invitation.id)
+        .order_by(*order, Invitation.call_list_at, Invitation.id)
     )
 
 

@@ -12,13 +12,18 @@ failed permanently, or one cancelled before sending does not count towards the 3
 
 Reminders prefer the channel the invitation did not go by (issue 3: "reminders on days 7 and 14, by
 SMS where the first went by email and there is a mobile").
+
+The extra reminder (issue 8, off unless CHASE_EXTRA_REMINDER_DAYS is set): a family from an ethnic group
+under-represented among this quarter's respondents (InvitationFacts.extra_reminder) gets one more reminder
+on that day, and its cap of messages rises by one; nothing else changes (civil hours, 24 hours between
+messages, reminders end when the call list starts).
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -50,6 +55,7 @@ class ChaseRules:
     close_days: int = 42
     max_messages: int = 3
     min_gap_hours: int = 24
+    extra_reminder_days: int | None = None  # after the first message, for flagged groups only; None: off
 
     @classmethod
     def from_config(cls, config: Mapping) -> ChaseRules:
@@ -64,7 +70,16 @@ class ChaseRules:
             close_days=int(config.get("CHASE_CLOSE_DAYS", cls.close_days)),
             max_messages=int(config.get("CHASE_MAX_MESSAGES", cls.max_messages)),
             min_gap_hours=int(config.get("CHASE_MIN_GAP_HOURS", cls.min_gap_hours)),
+            extra_reminder_days=config.get("CHASE_EXTRA_REMINDER_DAYS"),
         )
+
+    def for_family(self, extra_reminder: bool) -> ChaseRules:
+        """These rules, with the extra reminder and one more message allowed when it is on and the family's
+        group is flagged."""
+        if not extra_reminder or self.extra_reminder_days is None:
+            return self
+        days = tuple(sorted({*self.reminder_days, int(self.extra_reminder_days)}))
+        return replace(self, reminder_days=days, max_messages=self.max_messages + 1, extra_reminder_days=None)
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -94,6 +109,7 @@ class InvitationFacts:
     mobile_failed: bool = False
     opted_out: bool = False
     responded: bool = False
+    extra_reminder: bool = False  # the family's ethnic group is flagged as under-represented this quarter
 
 
 @dataclass(frozen=True)
@@ -176,6 +192,7 @@ def _close_at(facts: InvitationFacts, anchor: datetime | None, rules: ChaseRules
 
 def decide(facts: InvitationFacts, now: datetime, rules: ChaseRules) -> Decision:
     """What the chase should do with one invitation at `now` (UTC)."""
+    rules = rules.for_family(facts.extra_reminder)
     if facts.status not in LIVE:
         return Decision(Action.NOTHING, reason=f"invitation is {facts.status}")
     if facts.responded:

@@ -36,6 +36,7 @@ from feedback.core.extensions import db
 from feedback.models import Invitation, InvitationStatus, Message, MessageStatus
 from feedback.notify.service import NotifyService
 from feedback.notify.templates import personalisation_for
+from feedback.representation.flagged import flagged_groups
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,12 @@ class _ChaseRun(Sender):
     def __init__(self, now: datetime, dry_run: bool, service: NotifyService, report: ChaseReport, config):
         super().__init__(now, dry_run, service, report, config)
         self.rejected_invitations: set[int] = set()
+        # The extra reminder (off unless configured) goes to families of the groups flagged this quarter: worked
+        # out once a run, from the representation table (one query).
+        self.flagged: frozenset[str] = frozenset()
+        if self.rules.extra_reminder_days is not None:
+            self.flagged = flagged_groups(self.now.astimezone(self.rules.zone).date()).keys
+            db.session.rollback()  # end the read's transaction before claiming rows
 
     def run(self) -> None:
         if self.dry_run:
@@ -114,7 +121,7 @@ class _ChaseRun(Sender):
             return [], cursor, True
         created: list[Message] = []
         for invitation in invitations:
-            decision = decide(invitation_facts(invitation), self.now, self.rules)
+            decision = decide(invitation_facts(invitation, flagged_groups=self.flagged), self.now, self.rules)
             message = self._apply(invitation, decision)
             if message is not None:
                 created.append(message)
@@ -159,7 +166,7 @@ class _ChaseRun(Sender):
 
     def _recovery_plan(self, message: Message) -> Job:
         invitation = message.invitation
-        others = invitation_facts(invitation, without=message.id)
+        others = invitation_facts(invitation, without=message.id, flagged_groups=self.flagged)
         decision = decide(others, self.now, self.rules)
         if decision.action == Action.SEND and decision.channel == message.channel:
             on_absent = "send"

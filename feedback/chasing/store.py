@@ -10,12 +10,16 @@ from feedback.chasing.rules import ChaseRules, InvitationFacts, MessageFact, clo
 from feedback.core import clock
 from feedback.core.extensions import db
 from feedback.models import Contact, Invitation, InvitationStatus, Message, MessageStatus
+from feedback.representation.attributes import ethnic_group
 
 OURS = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.UNKNOWN)  # Notify has not confirmed it
 
 
-def invitation_facts(invitation: Invitation, without: int | None = None) -> InvitationFacts:
-    """What feedback.chasing.rules.decide needs, from an invitation with its contact and messages loaded."""
+def invitation_facts(
+    invitation: Invitation, without: int | None = None, *, flagged_groups: frozenset[str] = frozenset()
+) -> InvitationFacts:
+    """What feedback.chasing.rules.decide needs, from an invitation with its contact and messages loaded.
+    `flagged_groups`: the ethnic groups under-represented this quarter (their families may get an extra reminder)."""
     contact = invitation.contact
     messages = tuple(
         MessageFact(m.sequence, str(m.channel), str(m.status), m.sent_at or m.created_at)
@@ -36,6 +40,7 @@ def invitation_facts(invitation: Invitation, without: int | None = None) -> Invi
         mobile_failed=contact.mobile_failed_at is not None,
         opted_out=contact.opted_out_at is not None,
         responded=invitation.responded_at is not None,
+        extra_reminder=bool(flagged_groups) and ethnic_group(invitation.child.ethnicity) in flagged_groups,
     )
 
 

@@ -8,7 +8,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command to `app.cli`."""
-    from feedback.cli import accounts, casework, chasing, cohort, demo, insight, publishing
+    from feedback.cli import accounts, casework, chasing, cohort, demo, insight, publishing, representation
 
-    for module in (accounts, cohort, chasing, demo, casework, insight, publishing):
+    for module in (accounts, cohort, chasing, demo, casework, insight, publishing, representation):
         module.register(app)

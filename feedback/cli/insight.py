@@ -15,6 +15,7 @@ from feedback.insight.figures.dashboard import REPORT_COLUMNS, dashboard_figures
 from feedback.insight.periods import Period, PeriodError
 from feedback.insight.response_export import export_header, export_rows
 from feedback.insight.response_list import ResponseFilters, count_responses, describe
+from feedback.representation.weighted import weighted_figures
 from feedback.surveys.definitions import SURVEYS
 
 YEAR_HELP = "Financial year, e.g. 2026/27 (April 2026 to March 2027)."
@@ -63,7 +64,7 @@ def register(app: Flask) -> None:
         period and the same period last year: the dashboard's figures, for the board pack."""
         period = parse_period(year, quarter)
         figures = dashboard_figures(period, survey_keys=_surveys(survey), with_funnel=False)
-        rows = list(report_rows(figures))
+        rows = list(report_rows(figures, weighted_figures(period, _surveys(survey))))
         if as_csv:
             for line in csv_lines(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in rows)):
                 click.echo(line, nl=False)

@@ -235,7 +235,8 @@ def _insert_all(council: Council) -> None:
     response_ids = _insert(Response, council.responses, "invitation_id")
     for row in council.answers:
         response = council.responses[row["_resp"]]
-        row.update(survey_key=response["survey_key"], event_date=response["event_date"])  # as the ORM copies them
+        # as the ORM copies them (models.surveys.Answer.event_date)
+        row.update({key: response[key] for key in ("survey_key", "event_date", "ethnicity")})
         row["response_id"] = response_ids[row.pop("_resp")]
     _insert(Answer, council.answers)
     _insert(CallRecord, council.calls)

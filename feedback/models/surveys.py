@@ -71,10 +71,15 @@ class Invitation(TimestampMixin, db.Model):
                 "called_at",
             ],
         ),
+        # Representativeness (feedback.representation): a period's events (a child and a day) and whether any
+        # of their invitations was answered, read from this index alone in child order, so that PostgreSQL
+        # groups them as it reads and joins the children in the same order, without sorting or hashing a
+        # million rows. It also serves what the plain child_id index it replaced did (the foreign key).
+        Index("ix_invitation_child_event", "child_id", "event_date", "survey_key", postgresql_include=["responded_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))  # ix_invitation_child_event
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
     survey_key: Mapped[str] = mapped_column(String(40), index=True)
     event_date: Mapped[date] = mapped_column(Date)
@@ -182,13 +187,16 @@ class Answer(db.Model):
     __tablename__ = "answer"
     __table_args__ = (
         UniqueConstraint("response_id", "question_key"),
-        # % agree for every statement and quarter: counted from this index alone, in its order, with no join.
+        # % agree for every statement and quarter, and by ethnic group for the weighted figure: counted from
+        # this index alone, in its order, with no join (ethnicity last, so the plain count still reads it in
+        # order).
         Index(
             "ix_answer_period",
             "event_date",
             "survey_key",
             "question_key",
             "choice",
+            "ethnicity",
             postgresql_where=sql_text("choice IS NOT NULL"),
             sqlite_where=sql_text("choice IS NOT NULL"),
         ),
@@ -204,6 +212,9 @@ class Answer(db.Model):
     # longer than the whole dashboard may. Set by `_copy_from_response` below; bulk inserts set them.
     survey_key: Mapped[str] = mapped_column(String(40))
     event_date: Mapped[date] = mapped_column(Date)
+    # The response's ethnicity snapshot, copied for the same reason: the weighted % agree groups a year's
+    # answers by it (representation.weighted). It never goes stale, being fixed when the family answered.
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
 
     response: Mapped[Response] = relationship(back_populates="answers")
 
@@ -226,15 +237,18 @@ def _set_event_date(mapper, connection, response: Response) -> None:
 
 @event.listens_for(Answer, "before_insert")
 def _copy_from_response(mapper, connection, answer: Answer) -> None:
-    """An answer carries its response's survey and event date (see `Answer.event_date`)."""
-    if answer.event_date is not None and answer.survey_key is not None:
+    """An answer carries its response's survey, event date and ethnicity (see `Answer.event_date`)."""
+    if answer.event_date is not None and answer.survey_key is not None and answer.ethnicity is not None:
         return
     response = answer.__dict__.get("response")  # already loaded: no lazy load during a flush
     if response is not None and response.event_date is not None:
-        survey_key, event_date = response.survey_key, response.event_date
+        survey_key, event_date, ethnicity = response.survey_key, response.event_date, response.ethnicity
     else:
-        survey_key, event_date = connection.execute(
-            select(Response.survey_key, Response.event_date).where(Response.id == answer.response_id)
+        survey_key, event_date, ethnicity = connection.execute(
+            select(Response.survey_key, Response.event_date, Response.ethnicity).where(
+                Response.id == answer.response_id
+            )
         ).one()
     answer.survey_key = answer.survey_key or survey_key
     answer.event_date = answer.event_date or event_date
+    answer.ethnicity = answer.ethnicity or ethnicity

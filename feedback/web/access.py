@@ -66,6 +66,8 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "officer.safeguarding_alerts": STAFF,
     "officer.safeguarding_alert": STAFF,
     # -- Issue 8, representativeness: add lines below this one --
+    "officer.representation_page": EVERY_ROLE,  # figures only: counts, shares and tests by group
+    "officer.representation_csv": EVERY_ROLE,  # the same table as CSV
     # -- Issue 9, "You said, we did" and public results: add lines below this one --
     "public.entry": ANYONE,
     "public.feed": ANYONE,

@@ -149,6 +149,9 @@ def _check_responses() -> None:
     agree = choices["strongly_agree"] + choices["agree"]
     unhappy = choices["disagree"] + choices["strongly_disagree"]
     assert agree > 2 * unhappy > 0.2 * agree  # mostly positive, a sizeable unhappy minority
+    copied = select(func.count()).select_from(Answer).join(Response)
+    copied = copied.where(func.coalesce(Answer.ethnicity, "-") != func.coalesce(Response.ethnicity, "-"))
+    assert db.session.scalar(copied) == 0  # every answer carries its response's ethnicity, as the ORM copies it
     incomplete = select(Answer.response_id).where(Answer.choice.is_not(None)).group_by(Answer.response_id)
     assert not db.session.scalars(incomplete.having(func.count() != 4)).all()
 

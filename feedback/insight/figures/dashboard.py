@@ -9,8 +9,9 @@ one query (counts.statement_counts); a year's figure is the sum of its quarters.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from feedback.insight.figures.change import Change, two_proportion_test
 from feedback.insight.figures.counts import (
@@ -151,7 +152,9 @@ REPORT_COLUMNS = (
     "agree",
     "answered",
     "percent",
-    # Issue 8 adds the weighted (post-stratified) % agree here, beside the raw figure.
+    # % agree post-stratified by ethnic group (feedback.representation.weighted), beside the raw figure.
+    "weighted_percent",
+    "weighted_design_effect",
     "previous_period",
     "previous_agree",
     "previous_answered",
@@ -163,12 +166,18 @@ REPORT_COLUMNS = (
 )
 
 
-def report_rows(figures: DashboardFigures) -> Iterator[dict[str, object]]:
-    """One row per survey and statement (REPORT_COLUMNS): what `flask report` prints and the dashboard shows."""
+def report_rows(
+    figures: DashboardFigures, weighted: Mapping[tuple[str, str], Any] | None = None
+) -> Iterator[dict[str, object]]:
+    """One row per survey and statement (REPORT_COLUMNS): what `flask report` prints and the dashboard shows.
+
+    `weighted` maps (survey key, statement key) to its weighted figure (feedback.representation.weighted, which
+    this package may not import: the caller computes it); without it the weighted columns are empty."""
     for survey in figures.surveys:
         for s in survey.statements:
             previous = s.comparisons[0]
             last_year = s.comparisons[-1]
+            weight = (weighted or {}).get((survey.survey.key, s.key))
             yield {
                 "period": figures.period.label,
                 "survey": survey.survey.key,
@@ -177,6 +186,10 @@ def report_rows(figures: DashboardFigures) -> Iterator[dict[str, object]]:
                 "agree": s.score.agree,
                 "answered": s.score.answered,
                 "percent": percent_text(s.score),
+                "weighted_percent": "" if weight is None or weight.percent is None else round(weight.percent, 1),
+                "weighted_design_effect": ""
+                if weight is None or weight.design_effect is None
+                else round(weight.design_effect, 2),
                 "previous_period": previous.period.label,
                 "previous_agree": previous.score.agree,
                 "previous_answered": previous.score.answered,

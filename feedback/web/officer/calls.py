@@ -11,9 +11,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from feedback.chasing.call_list import OUTCOME_LABELS, call_list_query, on_call_list, record_call
+from feedback.core.clock import today_london
 from feedback.core.extensions import db
 from feedback.core.phones import display_mobile
 from feedback.models import CallOutcome, Invitation, ResponseChannel
+from feedback.representation.attributes import ethnic_group
+from feedback.representation.flagged import flagged_groups
 from feedback.surveys.definitions import SURVEYS, get_survey
 from feedback.surveys.responses import has_response
 from feedback.web.officer import officer_bp
@@ -49,10 +52,14 @@ def _invitation(invitation_id: int) -> Invitation:
 @officer_bp.get("/call-list")
 def call_list():
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.session.execute(call_list_query().limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).unique().all()
+    flagged = flagged_groups(today_london())
+    query = call_list_query(flagged).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    rows = db.session.execute(query).unique().all()
     return render_template(
         "officer/call_list.html",
         rows=rows[:PAGE_SIZE],
+        flagged=flagged,
+        first_because=lambda invitation: flagged.reason(ethnic_group(invitation.child.ethnicity)),
         more=len(rows) > PAGE_SIZE,
         page=page,
         surveys=SURVEYS,

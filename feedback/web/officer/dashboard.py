@@ -26,6 +26,7 @@ from feedback.insight.figures.dashboard import (
 )
 from feedback.insight.figures.funnel import STEPS
 from feedback.insight.periods import Period, current_period
+from feedback.representation.weighted import METHOD_NOTE, weighted_figures
 from feedback.surveys.definitions import SURVEYS
 from feedback.web.charts import Series, bar_chart, line_chart
 from feedback.web.csv_download import csv_download, csv_filename
@@ -116,6 +117,8 @@ def dashboard():
         "officer/dashboard.html",
         form=form,
         figures=figures,
+        weighted=weighted_figures(figures.period, [s.survey.key for s in figures.surveys]) if figures else {},
+        weighted_note=METHOD_NOTE,
         trend_charts=_trend_charts(figures) if figures else {},
         funnel_chart=funnel_chart,
         steps=STEPS,
@@ -144,7 +147,8 @@ def _surveys_table(figures: DashboardFigures):
 
 
 def _statements_table(figures: DashboardFigures):
-    rows = ([row[c] for c in REPORT_COLUMNS] for row in report_rows(figures))
+    weighted = weighted_figures(figures.period, [s.survey.key for s in figures.surveys])
+    rows = ([row[c] for c in REPORT_COLUMNS] for row in report_rows(figures, weighted))
     return list(REPORT_COLUMNS), rows
 
 

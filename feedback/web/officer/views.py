@@ -6,6 +6,7 @@ from feedback.web.officer import auth
 __all__ = ["auth"]
 # isort: off
 from feedback.web.officer import dashboard  # noqa: E402,F401
+from feedback.web.officer import representation  # noqa: E402,F401
 from feedback.web.officer import responses  # noqa: E402,F401
 from feedback.web.officer import answer_entry  # noqa: E402,F401
 from feedback.web.officer import calls  # noqa: E402,F401
