@@ -9,6 +9,7 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import DBAPIError
 
 from feedback.core.extensions import db
 from feedback.core.tokens import hash_token, survey_token
@@ -80,7 +81,14 @@ def find_link(token: str) -> SurveyLink | None:
     if not token or len(token) > 100:
         return None
     # On a connection of its own in autocommit: a read of one row needs no BEGIN and ROLLBACK, which were
-    # two of the four round trips of a family's GET.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        row = conn.execute(_link_query(), {"token_hash": hash_token(token)}).first()
+    # two of the four round trips of a family's GET. The pool does not ping before lending a connection
+    # (config.py), so a connection the database dropped (a restart) is met here: the read is retried once.
+    for attempt in (1, 2):
+        try:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                row = conn.execute(_link_query(), {"token_hash": hash_token(token)}).first()
+            break
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
     return None if row is None else SurveyLink(*row[:-1], answered=bool(row[-1]))
