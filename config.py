@@ -456,6 +456,9 @@ class ProductionConfig(Config):
             raise RuntimeError("Production needs SECRET_KEY set to a long random value")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("Production needs DATABASE_URL (PostgreSQL)")
+        # A safeguarding alert sent to the example address would reach nobody.
+        if not os.environ.get("SAFEGUARDING_EMAIL"):
+            raise RuntimeError("Production needs SAFEGUARDING_EMAIL: who is told at once of a risk to a child")
 
 
 CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}

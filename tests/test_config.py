@@ -17,10 +17,21 @@ def test_production_refuses_default_secret_key(monkeypatch):
 
 def test_production_needs_a_database_url(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SAFEGUARDING_EMAIL", "safeguarding@example.org")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         get_config("production")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example.org/feedback")
+    assert get_config("production").__name__ == "ProductionConfig"
+
+
+def test_production_needs_somewhere_to_send_safeguarding_alerts(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example.org/feedback")
+    monkeypatch.delenv("SAFEGUARDING_EMAIL", raising=False)
+    with pytest.raises(RuntimeError, match="SAFEGUARDING_EMAIL"):
+        get_config("production")
+    monkeypatch.setenv("SAFEGUARDING_EMAIL", "safeguarding@example.org")
     assert get_config("production").__name__ == "ProductionConfig"
 
 

@@ -209,6 +209,7 @@ def test_a_password_change_deactivation_or_sign_out_everywhere_ends_old_sessions
 def test_the_production_cookie_is_host_prefixed_secure_http_only_and_lax(monkeypatch, db_url):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SAFEGUARDING_EMAIL", "safeguarding@example.org")
     production = create_app("production")
     reply = production.test_client().get("/officer/sign-in", base_url="https://feedback.example.org")
     cookie = reply.headers["Set-Cookie"]
