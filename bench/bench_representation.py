@@ -61,7 +61,7 @@ def main() -> int:
     parser.add_argument("--no-plans", action="store_true", help="do not print the query plan")
     args = parser.parse_args()
 
-    from bench_insight import bench_database_url, median_time
+    from bench_insight import bench_database_url, median_time, sign_in
 
     try:
         url = bench_database_url()
@@ -98,9 +98,7 @@ def main() -> int:
     with app.app_context(), clock.frozen(BENCH_NOW):
         user_id = db.session.scalar(select(User.id).where(User.email == BENCH_USER_EMAIL))
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
+        sign_in(client, user_id)
 
         def get(path: str):
             def fetch():
