@@ -10,10 +10,9 @@ from flask import Flask, current_app
 
 from feedback.accounts import erasure, retention
 from feedback.accounts.invitations import InvitationError, invite
-from feedback.core.clock import london
 from feedback.core.extensions import db
 from feedback.models import Role
-from feedback.notify.staff import send_staff_email
+from feedback.notify.staff import send_account_invitation
 
 
 @click.command("create-user")
@@ -43,18 +42,7 @@ def create_user(email: str, role: str, name: str | None, print_link: bool) -> No
     db.session.commit()
     config = current_app.config
     link = f"{config['PUBLIC_BASE_URL']}/officer/invitation/{token}"
-    send_staff_email(
-        purpose="account_invite",
-        template_key="account_invite_email",
-        to=invitation.email,
-        personalisation={
-            "name": invitation.name,
-            "service_name": config["SERVICE_NAME"],
-            "invite_link": link,
-            "expires_at": london(invitation.expires_at).strftime("%-d %B %Y at %H:%M"),
-        },
-        dedupe_key=f"account_invite:{invitation.id}",
-    )
+    send_account_invitation(invitation, link)
     click.echo(f"Invited {role} {email}: the link expires in {config['ACCOUNT_INVITATION_HOURS']} hours")
     if print_link:
         click.echo(f"Invitation link (works once): {link}")

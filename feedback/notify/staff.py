@@ -16,9 +16,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from feedback.core.clock import now
+from feedback.core.clock import london, now
 from feedback.core.extensions import db
-from feedback.models import MessageStatus, StaffMessage
+from feedback.models import AccountInvitation, MessageStatus, StaffMessage
 from feedback.notify.service import ErrorKind, NotifyError, NotifyService
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,24 @@ def send_staff_email(
     _deliver(message, service, personalisation)
     db.session.commit()
     return message
+
+
+def send_account_invitation(invitation: AccountInvitation, link: str) -> StaffMessage | None:
+    """The `account_invite_email` for a new officer, with their single-use link (made by the caller: the
+    web builds it with url_for, the command line from PUBLIC_BASE_URL). Once per invitation."""
+    config = current_app.config
+    return send_staff_email(
+        purpose="account_invite",
+        template_key="account_invite_email",
+        to=invitation.email,
+        personalisation={
+            "name": invitation.name,
+            "service_name": config["SERVICE_NAME"],
+            "invite_link": link,
+            "expires_at": london(invitation.expires_at).strftime("%-d %B %Y at %H:%M"),
+        },
+        dedupe_key=f"account_invite:{invitation.id}",
+    )
 
 
 def settle_staff_messages(

@@ -109,12 +109,7 @@ def complete_sign_in(user: User, *, recovery_code: bool = False) -> str:
     failures = throttle.record_success(user)
     if recovery_code:
         record_audit("recovery_code_used", "user", user.id, user_id=user.id)
-    token = sessions.start_session(user.id, request.remote_addr)
-    db.session.commit()
-    session.clear()
-    session["sid"] = token
-    session.permanent = True
-    login_user(user)
+    begin_session(user)
     if failures:
         flash(
             f"There {'was' if failures == 1 else 'were'} {failures:,} failed "
@@ -177,3 +172,14 @@ def sign_out():
     session.clear()
     flash("You have signed out")
     return redirect(url_for("officer.sign_in"))
+
+
+def begin_session(user) -> None:
+    """Signs `user` in on a new server-side session: a new id in a cleared cookie (so an id planted before
+    sign-in is worthless), committed before the cookie names it."""
+    token = sessions.start_session(user.id, request.remote_addr)
+    db.session.commit()
+    session.clear()
+    session["sid"] = token
+    session.permanent = True
+    login_user(user)

@@ -3,8 +3,8 @@ invitation to choose a first password."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import flash, redirect, render_template, session, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import PasswordField, SubmitField
@@ -15,7 +15,7 @@ from feedback.accounts.invitations import InvitationError, accept, open_invitati
 from feedback.accounts.users import AccountError, change_password
 from feedback.core.extensions import db
 from feedback.web.officer import officer_bp
-from feedback.web.officer.auth import add_nav_item
+from feedback.web.officer.auth import add_nav_item, begin_session
 
 add_nav_item("officer.change_own_password", "Your password")
 
@@ -51,12 +51,7 @@ def change_own_password():
             form.password.errors.append(str(error))
         else:
             # Every session ended, this one too: this browser carries on with a new one.
-            token = sessions.start_session(user.id, request.remote_addr)
-            db.session.commit()
-            session.clear()
-            session["sid"] = token
-            session.permanent = True
-            login_user(user)
+            begin_session(user)
             flash("Your password is changed. You are signed out everywhere else")
             return redirect(url_for("officer.dashboard"))
     return render_template("officer/change_password.html", form=form, hint=PASSWORD_HINT)

@@ -14,10 +14,9 @@ from wtforms.validators import InputRequired, Length, Regexp
 from feedback.accounts import users as accounts
 from feedback.accounts.invitations import InvitationError, invite
 from feedback.accounts.twofactor import is_set_up
-from feedback.core.clock import london
 from feedback.core.extensions import db
 from feedback.models import Role, User
-from feedback.notify.staff import send_staff_email
+from feedback.notify.staff import send_account_invitation
 from feedback.web.officer import officer_bp
 from feedback.web.officer.auth import add_nav_item
 
@@ -82,20 +81,10 @@ def invite_user():
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            config = current_app.config
-            send_staff_email(
-                purpose="account_invite",
-                template_key="account_invite_email",
-                to=invitation.email,
-                personalisation={
-                    "name": invitation.name,
-                    "service_name": config["SERVICE_NAME"],
-                    "invite_link": f"{config['PUBLIC_BASE_URL']}{url_for('officer.accept_invitation', token=token)}",
-                    "expires_at": london(invitation.expires_at).strftime("%-d %B %Y at %H:%M"),
-                },
-                dedupe_key=f"account_invite:{invitation.id}",
-            )
-            flash(f"Invitation sent to {invitation.email}. The link works once, for 24 hours")
+            link = url_for("officer.accept_invitation", token=token)
+            send_account_invitation(invitation, f"{current_app.config['PUBLIC_BASE_URL']}{link}")
+            hours = current_app.config["ACCOUNT_INVITATION_HOURS"]
+            flash(f"Invitation sent to {invitation.email}. The link works once, for {hours} hours")
             return redirect(url_for("officer.users"))
     return render_template("officer/invite_user.html", form=form)
 
